@@ -1,0 +1,282 @@
+//! Command dispatch: the gates every command passes in Redis's order
+//! (processCommand) and `call`, the one place that owns side effects:
+//! statistics, slow log, MONITOR, propagation. Mirrors server.c.
+//!
+//! One module per command family; each exports a `COMMANDS` table that
+//! `build_table` gathers.
+
+pub mod args;
+pub mod client;
+pub mod config;
+pub mod connection;
+pub mod errors;
+pub mod keys;
+pub mod server;
+pub mod string;
+pub mod table;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+use crate::net::client::{Client, ReplyMode};
+use crate::net::resp::Argv;
+use crate::server::Server;
+pub use errors::{CmdResult, ReplyError};
+use std::time::Instant;
+use table::{flag, CommandTable};
+
+/// What a handler sees: the server, the calling client (taken out of the
+/// client slab while it runs) and the arguments.
+pub struct Ctx<'a> {
+    pub srv: &'a mut Server,
+    pub c: &'a mut Client,
+    pub argv: &'a Argv,
+    /// Id of the running command in the command table.
+    pub cmd_id: usize,
+    /// What to propagate instead of argv (SET EX -> SET PXAT), if anything.
+    pub rewritten: Option<Vec<Vec<u8>>>,
+}
+
+impl<'a> Ctx<'a> {
+    #[inline]
+    pub fn arg(&self, i: usize) -> &'a [u8] {
+        self.argv.get(i)
+    }
+
+    #[inline]
+    pub fn argc(&self) -> usize {
+        self.argv.len()
+    }
+
+    /// The selected database.
+    #[inline]
+    pub fn db(&self) -> usize {
+        self.c.db
+    }
+
+    /// Arguments from `from` on.
+    pub fn args_from(&self, from: usize) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let argv = self.argv;
+        (from..argv.len()).map(move |i| argv.get(i))
+    }
+
+    /// Propagates `args` instead of the command as received.
+    pub fn rewrite_argv<T: AsRef<[u8]>>(&mut self, args: &[T]) {
+        self.rewritten = Some(args.iter().map(|a| a.as_ref().to_vec()).collect());
+    }
+
+    /// Upper-case name of the running command's parent (for "Try X HELP.").
+    pub fn cmd_name(&self) -> &'static str {
+        self.srv.commands.cmd(self.cmd_id).name
+    }
+}
+
+/// Every command family's table, in one registry.
+pub fn build_table() -> CommandTable {
+    CommandTable::build(&[
+        connection::COMMANDS,
+        string::COMMANDS,
+        keys::COMMANDS,
+        server::COMMANDS,
+        client::COMMANDS,
+        config::COMMANDS,
+    ])
+}
+
+/// Runs the command parsed into `c.argv`. Returns false when CLIENT PAUSE
+/// postpones it (the argv stays in place for a later retry).
+pub fn execute(srv: &mut Server, c: &mut Client) -> bool {
+    if c.argv.is_empty() {
+        return true;
+    }
+    if let Some(p) = srv.pause {
+        if Instant::now() < p.until {
+            let may_write = srv
+                .commands
+                .lookup(c.argv.get(0))
+                .map(|id| srv.commands.cmd(id).has(flag::WRITE | flag::MAY_REPLICATE))
+                .unwrap_or(false);
+            if !p.write_only || may_write {
+                return false;
+            }
+        }
+    }
+    let argv = std::mem::take(&mut c.argv);
+    // CLIENT REPLY OFF|SKIP: run the command, drop what it replied (unless
+    // it switched replies back on).
+    let mark = c.out.buf.len();
+    let suppress = matches!(c.reply_mode, ReplyMode::Off | ReplyMode::Skip);
+    process_command(srv, c, &argv);
+    if suppress && c.reply_mode != ReplyMode::On {
+        c.out.buf.truncate(mark.max(c.sent));
+    }
+    c.reply_mode = match c.reply_mode {
+        ReplyMode::Skip => ReplyMode::On,
+        ReplyMode::SkipNext => ReplyMode::Skip,
+        m => m,
+    };
+    c.argv = argv;
+    c.argv.clear();
+    true
+}
+
+/// The gates, in Redis's order: lookup, arity, authentication; then `call`.
+pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
+    let name = argv.get(0);
+    let Some(mut id) = srv.commands.lookup(name) else {
+        let mut args = String::new();
+        for a in argv.iter().skip(1) {
+            if args.len() >= 128 {
+                break;
+            }
+            let room = 128 - args.len();
+            args.push_str(&format!("'{}' ", errors::truncate_lossy(a, room)));
+        }
+        let e = ReplyError::err(format!(
+            "unknown command '{}', with args beginning with: {}",
+            errors::truncate_lossy(name, 128),
+            args
+        ));
+        reject(srv, c, None, e);
+        return;
+    };
+    let parent = srv.commands.cmd(id);
+    if !parent.subcommands.is_empty() && argv.len() >= 2 {
+        match srv.commands.lookup_sub(id, argv.get(1)) {
+            Some(sub) => id = sub,
+            None => {
+                let e = ReplyError::err(format!(
+                    "unknown subcommand '{}'. Try {} HELP.",
+                    errors::truncate_lossy(argv.get(1), 128),
+                    parent.name.to_ascii_uppercase()
+                ));
+                reject(srv, c, None, e);
+                return;
+            }
+        }
+    }
+    let cmd = srv.commands.cmd(id);
+    let argc = argv.len() as i32;
+    if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
+        let e = ReplyError::wrong_arity(srv.commands.full_name(id));
+        reject(srv, c, Some(id), e);
+        return;
+    }
+    if !c.authenticated && !cmd.has(flag::NO_AUTH) {
+        reject(srv, c, Some(id), ReplyError::noauth());
+        return;
+    }
+    call(srv, c, argv, id);
+}
+
+/// Replies with an error for a command refused before it ran.
+fn reject(srv: &mut Server, c: &mut Client, id: Option<usize>, e: ReplyError) {
+    if let Some(id) = id {
+        srv.commands.stats[id].rejected_calls += 1;
+    }
+    reply_error(srv, c, &e);
+}
+
+pub fn reply_error(srv: &mut Server, c: &mut Client, e: &ReplyError) {
+    srv.stats.total_error_replies += 1;
+    *srv.stats.errors.entry(e.code().to_string()).or_insert(0) += 1;
+    c.out.error(e.text());
+}
+
+/// Runs a command that passed the gates (call() in server.c).
+pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
+    let dirty_before = srv.dirty;
+    srv.now_ms = crate::server::unix_ms();
+    let start = Instant::now();
+    let cmd = srv.commands.cmd(id);
+    let mut ctx = Ctx { srv, c, argv, cmd_id: id, rewritten: None };
+    let result = (cmd.handler)(&mut ctx);
+    let rewritten = ctx.rewritten.take();
+    let duration = start.elapsed().as_micros() as u64;
+    if let Err(e) = &result {
+        srv.commands.stats[id].failed_calls += 1;
+        reply_error(srv, c, e);
+    }
+    let stats = &mut srv.commands.stats[id];
+    stats.calls += 1;
+    stats.usec += duration;
+    srv.stats.total_commands_processed += 1;
+    c.tot_cmds += 1;
+    if c.last_cmd != srv.commands.full_name(id) {
+        c.last_cmd = srv.commands.full_name(id).to_string();
+    }
+
+    let args: Vec<&[u8]>;
+    let need_args = !srv.monitors.is_empty()
+        || (srv.config.slowlog_log_slower_than >= 0 && duration as i64 >= srv.config.slowlog_log_slower_than && !cmd.has(flag::SKIP_SLOWLOG))
+        || srv.dirty != dirty_before;
+    if !need_args {
+        return;
+    }
+    args = argv.iter().collect();
+    if srv.config.slowlog_log_slower_than >= 0 && duration as i64 >= srv.config.slowlog_log_slower_than && !cmd.has(flag::SKIP_SLOWLOG) {
+        let name = c.name.clone().unwrap_or_default();
+        let max = srv.config.slowlog_max_len;
+        srv.slowlog.push(&args, duration, &c.addr, &name, max);
+    }
+    if !srv.monitors.is_empty() && !cmd.has(flag::SKIP_MONITOR | flag::ADMIN) {
+        feed_monitors(srv, c, &args);
+    }
+    if srv.dirty != dirty_before && cmd.has(flag::WRITE) {
+        match &rewritten {
+            Some(r) => {
+                let r: Vec<&[u8]> = r.iter().map(|a| a.as_slice()).collect();
+                srv.propagate(c.db, &r);
+            }
+            None => srv.propagate(c.db, &args),
+        }
+    }
+}
+
+/// Sends `args` to every MONITOR client in Redis's format:
+/// `+1339518083.107412 [0 127.0.0.1:60866] "keys" "*"`.
+fn feed_monitors(srv: &mut Server, c: &Client, args: &[&[u8]]) {
+    let now = crate::server::unix_us();
+    let who = if c.is_unix { format!("unix:{}", c.laddr) } else if c.id == u64::MAX { "lua".to_string() } else { c.addr.clone() };
+    let mut line = format!("+{}.{:06} [{} {}]", now / 1_000_000, now % 1_000_000, c.db, who).into_bytes();
+    for a in args {
+        line.push(b' ');
+        line.extend_from_slice(&repr(a));
+    }
+    line.extend_from_slice(b"\r\n");
+    let monitors = srv.monitors.clone();
+    for m in monitors {
+        if let Some(mc) = srv.clients.get_mut(m) {
+            mc.out.raw(&line);
+            srv.pending_writes.push(m);
+        }
+    }
+}
+
+/// Quoted, escaped form of a byte string (sdscatrepr).
+pub fn repr(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    out.push(b'"');
+    for &b in s {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x07 => out.extend_from_slice(b"\\a"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b if b.is_ascii_graphic() || b == b' ' => out.push(b),
+            b => out.extend_from_slice(format!("\\x{:02x}", b).as_bytes()),
+        }
+    }
+    out.push(b'"');
+    out
+}
+
+/// Client names may not contain spaces or newlines (CLIENT SETNAME, HELLO).
+pub fn client_name_valid(name: &[u8]) -> CmdResult {
+    if name.iter().any(|&b| b < b'!' || b > b'~') {
+        return Err(ReplyError::fixed("ERR Client names cannot contain spaces, newlines or special characters."));
+    }
+    Ok(())
+}

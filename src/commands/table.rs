@@ -1,0 +1,324 @@
+//! The command table: one declaration per command, read by dispatch,
+//! COMMAND, ACL categories and key extraction; mirrors the command table of
+//! server.c / commands.c.
+//!
+//! A declaration reads as one line:
+//! `Command::new("get", 2, string::get).flags(READONLY | FAST).keys(1, 1, 1)
+//!     .group("string").doc("1.0.0", "O(1)", "Returns the string value of a key.")`
+
+use super::errors::CmdResult;
+use super::Ctx;
+
+pub type Handler = fn(&mut Ctx) -> CmdResult;
+
+/// Command flags, as listed by COMMAND INFO.
+pub mod flag {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    pub const FAST: u32 = 1 << 11;
+    pub const NO_AUTH: u32 = 1 << 12;
+    pub const MAY_REPLICATE: u32 = 1 << 13;
+    pub const NO_MULTI: u32 = 1 << 14;
+    pub const MOVABLE_KEYS: u32 = 1 << 15;
+    pub const ALLOW_BUSY: u32 = 1 << 16;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 17;
+    pub const SENTINEL: u32 = 1 << 18;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 19;
+    pub const PROTECTED: u32 = 1 << 20;
+
+    /// Names in the order Redis prints them.
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (SENTINEL, "sentinel"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (PROTECTED, "protected"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+    ];
+}
+
+/// ACL categories.
+pub mod acl {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const READ: u32 = 1 << 1;
+    pub const WRITE: u32 = 1 << 2;
+    pub const SET: u32 = 1 << 3;
+    pub const SORTEDSET: u32 = 1 << 4;
+    pub const LIST: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const STRING: u32 = 1 << 7;
+    pub const BITMAP: u32 = 1 << 8;
+    pub const HYPERLOGLOG: u32 = 1 << 9;
+    pub const GEO: u32 = 1 << 10;
+    pub const STREAM: u32 = 1 << 11;
+    pub const PUBSUB: u32 = 1 << 12;
+    pub const ADMIN: u32 = 1 << 13;
+    pub const FAST: u32 = 1 << 14;
+    pub const SLOW: u32 = 1 << 15;
+    pub const BLOCKING: u32 = 1 << 16;
+    pub const DANGEROUS: u32 = 1 << 17;
+    pub const CONNECTION: u32 = 1 << 18;
+    pub const TRANSACTION: u32 = 1 << 19;
+    pub const SCRIPTING: u32 = 1 << 20;
+
+    pub const NAMES: &[(u32, &str)] = &[
+        (KEYSPACE, "keyspace"),
+        (READ, "read"),
+        (WRITE, "write"),
+        (SET, "set"),
+        (SORTEDSET, "sortedset"),
+        (LIST, "list"),
+        (HASH, "hash"),
+        (STRING, "string"),
+        (BITMAP, "bitmap"),
+        (HYPERLOGLOG, "hyperloglog"),
+        (GEO, "geo"),
+        (STREAM, "stream"),
+        (PUBSUB, "pubsub"),
+        (ADMIN, "admin"),
+        (FAST, "fast"),
+        (SLOW, "slow"),
+        (BLOCKING, "blocking"),
+        (DANGEROUS, "dangerous"),
+        (CONNECTION, "connection"),
+        (TRANSACTION, "transaction"),
+        (SCRIPTING, "scripting"),
+    ];
+}
+
+/// Where a command's keys are.
+#[derive(Clone, Copy)]
+pub enum KeySpec {
+    None,
+    /// first, last (negative counts from the end), step: the legacy triple.
+    Range(i32, i32, i32),
+    /// Keys found by a function (movable keys).
+    Custom(i32, i32, i32, fn(&[&[u8]]) -> Vec<usize>),
+}
+
+pub struct Command {
+    /// Lower-case name ("get", or "get" under parent "config").
+    pub name: &'static str,
+    /// Redis's convention: N exact, -N at least N (the name counts).
+    pub arity: i32,
+    pub flags: u32,
+    /// Categories declared explicitly; implicit ones are added by `acl_categories`.
+    pub acl: u32,
+    pub keys: KeySpec,
+    pub handler: Handler,
+    pub group: &'static str,
+    pub since: &'static str,
+    pub complexity: &'static str,
+    pub summary: &'static str,
+    pub subcommands: &'static [Command],
+}
+
+impl Command {
+    pub const fn new(name: &'static str, arity: i32, handler: Handler) -> Command {
+        Command {
+            name,
+            arity,
+            flags: 0,
+            acl: 0,
+            keys: KeySpec::None,
+            handler,
+            group: "generic",
+            since: "1.0.0",
+            complexity: "O(1)",
+            summary: "",
+            subcommands: &[],
+        }
+    }
+    pub const fn flags(mut self, flags: u32) -> Command {
+        self.flags = flags;
+        self
+    }
+    pub const fn acl(mut self, acl: u32) -> Command {
+        self.acl = acl;
+        self
+    }
+    pub const fn keys(mut self, first: i32, last: i32, step: i32) -> Command {
+        self.keys = KeySpec::Range(first, last, step);
+        self
+    }
+    pub const fn custom_keys(mut self, first: i32, last: i32, step: i32, f: fn(&[&[u8]]) -> Vec<usize>) -> Command {
+        self.keys = KeySpec::Custom(first, last, step, f);
+        self.flags |= flag::MOVABLE_KEYS;
+        self
+    }
+    pub const fn group(mut self, group: &'static str) -> Command {
+        self.group = group;
+        self
+    }
+    pub const fn doc(mut self, since: &'static str, complexity: &'static str, summary: &'static str) -> Command {
+        self.since = since;
+        self.complexity = complexity;
+        self.summary = summary;
+        self
+    }
+    pub const fn subcommands(mut self, subs: &'static [Command]) -> Command {
+        self.subcommands = subs;
+        self
+    }
+
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+
+    /// Explicit categories plus the ones Redis derives from the flags
+    /// (setImplicitACLCategories).
+    pub fn acl_categories(&self) -> u32 {
+        let mut c = self.acl;
+        if self.has(flag::WRITE) {
+            c |= acl::WRITE;
+        }
+        if self.has(flag::READONLY) && c & acl::SCRIPTING == 0 {
+            c |= acl::READ;
+        }
+        if self.has(flag::ADMIN) {
+            c |= acl::ADMIN | acl::DANGEROUS;
+        }
+        if self.has(flag::PUBSUB) {
+            c |= acl::PUBSUB;
+        }
+        if self.has(flag::FAST) {
+            c |= acl::FAST;
+        }
+        if self.has(flag::BLOCKING) {
+            c |= acl::BLOCKING;
+        }
+        if c & acl::FAST == 0 {
+            c |= acl::SLOW;
+        }
+        c
+    }
+
+    /// (first, last, step) as COMMAND reports them.
+    pub fn key_range(&self) -> (i32, i32, i32) {
+        match self.keys {
+            KeySpec::None => (0, 0, 0),
+            KeySpec::Range(f, l, s) | KeySpec::Custom(f, l, s, _) => (f, l, s),
+        }
+    }
+
+    /// Positions of the key arguments in `argv`.
+    pub fn key_positions(&self, argv: &[&[u8]]) -> Vec<usize> {
+        match self.keys {
+            KeySpec::None => Vec::new(),
+            KeySpec::Custom(_, _, _, f) => f(argv),
+            KeySpec::Range(first, last, step) => {
+                let argc = argv.len() as i32;
+                let last = if last < 0 { argc + last } else { last };
+                let mut out = Vec::new();
+                let mut i = first;
+                while i <= last && i < argc && step > 0 {
+                    out.push(i as usize);
+                    i += step;
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Per-command statistics (INFO commandstats).
+#[derive(Default, Clone)]
+pub struct CommandStats {
+    pub calls: u64,
+    pub usec: u64,
+    pub rejected_calls: u64,
+    pub failed_calls: u64,
+}
+
+/// The registry built from the declarations at start-up: ids, fast lookup
+/// by name, statistics.
+pub struct CommandTable {
+    /// Every command and subcommand, with its full name ("config|get").
+    pub entries: Vec<(&'static Command, String, Option<usize>)>,
+    by_name: std::collections::HashMap<Vec<u8>, usize>,
+    pub stats: Vec<CommandStats>,
+}
+
+impl CommandTable {
+    pub fn build(families: &[&'static [Command]]) -> CommandTable {
+        let mut t = CommandTable { entries: Vec::new(), by_name: Default::default(), stats: Vec::new() };
+        for fam in families {
+            for cmd in fam.iter() {
+                let id = t.entries.len();
+                t.entries.push((cmd, cmd.name.to_string(), None));
+                t.by_name.insert(cmd.name.as_bytes().to_vec(), id);
+                for sub in cmd.subcommands {
+                    let full = format!("{}|{}", cmd.name, sub.name);
+                    t.by_name.insert(full.as_bytes().to_vec(), t.entries.len());
+                    t.entries.push((sub, full, Some(id)));
+                }
+            }
+        }
+        t.stats = vec![CommandStats::default(); t.entries.len()];
+        t
+    }
+
+    /// Looks a command name up, case-insensitively.
+    #[inline]
+    pub fn lookup(&self, name: &[u8]) -> Option<usize> {
+        if name.len() > 32 {
+            return None;
+        }
+        let mut buf = [0u8; 32];
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        self.by_name.get(&lower[..]).copied()
+    }
+
+    /// Looks up `parent|sub`.
+    pub fn lookup_sub(&self, parent: usize, sub: &[u8]) -> Option<usize> {
+        let mut full = self.entries[parent].1.as_bytes().to_vec();
+        full.push(b'|');
+        full.extend(sub.iter().map(|b| b.to_ascii_lowercase()));
+        self.by_name.get(&full).copied()
+    }
+
+    pub fn cmd(&self, id: usize) -> &'static Command {
+        self.entries[id].0
+    }
+
+    pub fn full_name(&self, id: usize) -> &str {
+        &self.entries[id].1
+    }
+
+    /// Top-level commands only.
+    pub fn top_level(&self) -> impl Iterator<Item = usize> + '_ {
+        self.entries.iter().enumerate().filter(|(_, e)| e.2.is_none()).map(|(i, _)| i)
+    }
+
+    pub fn reset_stats(&mut self) {
+        for s in &mut self.stats {
+            *s = CommandStats::default();
+        }
+    }
+}

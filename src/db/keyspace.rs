@@ -1,0 +1,135 @@
+//! Keyspace access with its side effects: lazy expiry, hit/miss statistics,
+//! the closing trio of every write (signal WATCH, keyspace event, dirty);
+//! mirrors lookupKey*/dbAdd/setKey/dbDelete/expireIfNeeded in db.c.
+
+use crate::server::Server;
+use crate::types::value::Value;
+
+/// Keyspace event classes (notify.c).
+pub mod event {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const KEYEVENT: u32 = 1 << 1;
+    pub const GENERIC: u32 = 1 << 2;
+    pub const STRING: u32 = 1 << 3;
+    pub const LIST: u32 = 1 << 4;
+    pub const SET: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const ZSET: u32 = 1 << 7;
+    pub const EXPIRED: u32 = 1 << 8;
+    pub const EVICTED: u32 = 1 << 9;
+    pub const STREAM: u32 = 1 << 10;
+    pub const KEY_MISS: u32 = 1 << 11;
+    pub const MODULE: u32 = 1 << 12;
+    pub const NEW: u32 = 1 << 13;
+}
+
+impl Server {
+    /// Deletes `key` if its deadline passed (expireIfNeeded). Returns true
+    /// when the key is (now) logically absent because it expired.
+    #[inline]
+    pub fn expire_if_needed(&mut self, db: usize, key: &[u8]) -> bool {
+        let now = self.now_ms;
+        if !self.dbs[db].is_expired(key, now) {
+            return false;
+        }
+        self.delete_expired_key(db, key);
+        true
+    }
+
+    /// Removes a key whose TTL passed, counting and propagating it as Redis
+    /// does (the replica and AOF see a DEL).
+    pub fn delete_expired_key(&mut self, db: usize, key: &[u8]) {
+        if let Some(v) = self.dbs[db].remove(key) {
+            self.free_value(v, self.config.lazyfree_lazy_expire);
+        }
+        self.stats.expired_keys += 1;
+        self.notify_keyspace_event(event::EXPIRED, "expired", key, db);
+        self.signal_modified_key(db, key);
+        let argv: [&[u8]; 2] = [if self.config.lazyfree_lazy_expire { b"UNLINK" } else { b"DEL" }, key];
+        self.propagate(db, &argv);
+    }
+
+    /// Looks a key up for reading: expires it if due, counts a hit or miss.
+    #[inline]
+    pub fn lookup_read(&mut self, db: usize, key: &[u8]) -> Option<&Value> {
+        self.expire_if_needed(db, key);
+        if self.notify_flags & event::KEY_MISS == 0 {
+            // Fast path: one lookup (the miss event needs &mut self below).
+            let v = self.dbs[db].dict.get(key);
+            match v {
+                Some(_) => self.stats.keyspace_hits += 1,
+                None => self.stats.keyspace_misses += 1,
+            }
+            return v;
+        }
+        if self.dbs[db].dict.contains_key(key) {
+            self.stats.keyspace_hits += 1;
+            self.dbs[db].dict.get(key)
+        } else {
+            self.stats.keyspace_misses += 1;
+            self.notify_keyspace_event(event::KEY_MISS, "keymiss", key, db);
+            None
+        }
+    }
+
+    /// Looks a key up for writing: expires it if due; no statistics.
+    #[inline]
+    pub fn lookup_write(&mut self, db: usize, key: &[u8]) -> Option<&mut Value> {
+        self.expire_if_needed(db, key);
+        self.dbs[db].dict.get_mut(key)
+    }
+
+    /// True when the key exists (after lazy expiry); no statistics
+    /// (EXISTS-style checks inside commands).
+    pub fn key_exists(&mut self, db: usize, key: &[u8]) -> bool {
+        self.expire_if_needed(db, key);
+        self.dbs[db].dict.contains_key(key)
+    }
+
+    /// Deletes a key a client asked to delete (DEL, UNLINK, overwrites).
+    /// Returns true if it existed.
+    pub fn delete_key(&mut self, db: usize, key: &[u8], lazy: bool) -> bool {
+        self.expire_if_needed(db, key);
+        match self.dbs[db].remove(key) {
+            Some(v) => {
+                self.free_value(v, lazy);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Frees a value, on the lazyfree thread when asked to and when it is
+    /// big enough to be worth it (LAZYFREE_THRESHOLD, 64 elements in Redis).
+    pub fn free_value(&mut self, v: Value, lazy: bool) {
+        if lazy && v.heap_size() > 64 * 1024 {
+            self.lazyfree.free_value(v);
+        } else {
+            drop(v);
+        }
+    }
+
+    /// Invalidates WATCHes on `key` (signalModifiedKey). WATCH comes with
+    /// transactions; until then nobody can be watching.
+    #[inline]
+    pub fn signal_modified_key(&mut self, _db: usize, _key: &[u8]) {}
+
+    /// Publishes a keyspace notification (notifyKeyspaceEvent) when the
+    /// class is enabled by notify-keyspace-events. Delivery goes through
+    /// pub/sub; with no subscribers possible yet there is nobody to tell.
+    #[inline]
+    pub fn notify_keyspace_event(&mut self, class: u32, _event: &str, _key: &[u8], _db: usize) {
+        if self.notify_flags & class == 0 {
+            #[allow(clippy::needless_return)]
+            return;
+        }
+    }
+
+    /// The closing trio of a write command on `key`: WATCH, notification, dirty.
+    #[inline]
+    pub fn key_modified(&mut self, db: usize, key: &[u8], class: u32, event: &str) {
+        self.signal_modified_key(db, key);
+        self.notify_keyspace_event(class, event, key, db);
+        self.dirty += 1;
+    }
+}

@@ -1,0 +1,28 @@
+//! ferrodis: a Redis-compatible in-memory data store, a drop-in replacement
+//! for `redis-server`.
+//!
+//! A tour, in the order the layers stack:
+//!
+//! * `server::reactor` — the event loop: one mio `Poll` thread accepts
+//!   clients, reads requests, runs them, writes replies. `server::cron`
+//!   runs periodic work (expiry, rehashing, timeouts) at `hz`.
+//! * `net` — a client's connection state, the incremental RESP/inline
+//!   request parser (`net::resp`) and the RESP2/RESP3 reply writer
+//!   (`net::reply`).
+//! * `commands` — the command table (`commands::table`): one declaration
+//!   per command drives dispatch, COMMAND and ACL categories;
+//!   `commands::call` owns side effects. One module per command family.
+//! * `db` — a database: the incrementally rehashed dict (`db::dict`), the
+//!   expires table, lazy and active expiry, keyspace side effects.
+//! * `types` — value encodings, sized for memory per key.
+//! * `config` — every redis.conf directive, from the file, the command line
+//!   and CONFIG SET.
+
+pub mod alloc;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod net;
+pub mod server;
+pub mod types;
+pub mod util;

@@ -1,0 +1,221 @@
+//! A connected client: its socket, query buffer, parser state, reply buffer
+//! and the per-connection settings commands change; mirrors the client
+//! struct of server.h and its life cycle in networking.c.
+
+use super::reply::Reply;
+use super::resp::{Argv, Parser};
+use std::time::Instant;
+
+/// The socket of a client; fake clients (scripts, AOF loading) have none.
+pub enum Conn {
+    Tcp(mio::net::TcpStream),
+    Unix(mio::net::UnixStream),
+    None,
+}
+
+impl Conn {
+    pub fn fd(&self) -> i32 {
+        use std::os::fd::AsRawFd;
+        match self {
+            Conn::Tcp(s) => s.as_raw_fd(),
+            Conn::Unix(s) => s.as_raw_fd(),
+            Conn::None => -1,
+        }
+    }
+
+    pub fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::Read;
+        match self {
+            Conn::Tcp(s) => s.read(buf),
+            Conn::Unix(s) => s.read(buf),
+            Conn::None => Ok(0),
+        }
+    }
+
+    pub fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use std::io::Write;
+        match self {
+            Conn::Tcp(s) => s.write(buf),
+            Conn::Unix(s) => s.write(buf),
+            Conn::None => Ok(buf.len()),
+        }
+    }
+}
+
+/// CLIENT REPLY modes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    On,
+    Off,
+    /// Skip the reply of the next command only.
+    SkipNext,
+    /// Currently skipping (set from SkipNext while that command runs).
+    Skip,
+}
+
+pub struct Client {
+    pub id: u64,
+    /// Slab index / mio token.
+    pub token: usize,
+    pub conn: Conn,
+    /// "ip:port" of the peer, "/path:0" style for unix sockets.
+    pub addr: String,
+    pub laddr: String,
+    pub is_unix: bool,
+    pub name: Option<Vec<u8>>,
+    pub lib_name: Option<Vec<u8>>,
+    pub lib_ver: Option<Vec<u8>>,
+    /// Selected database.
+    pub db: usize,
+    pub authenticated: bool,
+    pub user: String,
+
+    pub qbuf: Vec<u8>,
+    /// Bytes of `qbuf` already parsed.
+    pub qpos: usize,
+    pub parser: Parser,
+    pub argv: Argv,
+
+    pub out: Reply,
+    /// Bytes of `out` already written to the socket.
+    pub sent: usize,
+    /// WRITABLE interest is registered (the socket was full).
+    pub write_registered: bool,
+    pub reply_mode: ReplyMode,
+
+    /// Close once the pending reply is written (QUIT, protocol errors).
+    pub close_after_reply: bool,
+    /// Close at the next opportunity, dropping output (CLIENT KILL).
+    pub close_asap: bool,
+    pub monitor: bool,
+    /// The parsed command in `argv` waits for CLIENT PAUSE to end.
+    pub postponed: bool,
+    /// Input processing stopped because of CLIENT PAUSE.
+    pub pause_blocked: bool,
+    pub no_evict: bool,
+    pub no_touch: bool,
+
+    pub created: Instant,
+    pub last_interaction: Instant,
+    /// Full name of the last command run ("client|list").
+    pub last_cmd: String,
+    pub tot_net_in: u64,
+    pub tot_net_out: u64,
+    pub tot_cmds: u64,
+}
+
+impl Client {
+    pub fn new(id: u64, token: usize, conn: Conn, addr: String, laddr: String, is_unix: bool) -> Client {
+        let now = Instant::now();
+        Client {
+            id,
+            token,
+            conn,
+            addr,
+            laddr,
+            is_unix,
+            name: None,
+            lib_name: None,
+            lib_ver: None,
+            db: 0,
+            authenticated: false,
+            user: "default".to_string(),
+            qbuf: Vec::new(),
+            qpos: 0,
+            parser: Parser::default(),
+            argv: Argv::new(),
+            out: Reply::new(),
+            sent: 0,
+            write_registered: false,
+            reply_mode: ReplyMode::On,
+            close_after_reply: false,
+            close_asap: false,
+            monitor: false,
+            postponed: false,
+            pause_blocked: false,
+            no_evict: false,
+            no_touch: false,
+            created: now,
+            last_interaction: now,
+            last_cmd: "NULL".to_string(),
+            tot_net_in: 0,
+            tot_net_out: 0,
+            tot_cmds: 0,
+        }
+    }
+
+    /// A client with no socket, used to run commands on the server's behalf.
+    pub fn fake() -> Client {
+        let mut c = Client::new(u64::MAX, usize::MAX, Conn::None, String::new(), String::new(), false);
+        c.authenticated = true;
+        c
+    }
+
+    /// Reply bytes not yet written.
+    pub fn pending_output(&self) -> usize {
+        self.out.buf.len() - self.sent
+    }
+
+    /// The CLIENT LIST / CLIENT INFO line (without the trailing newline).
+    pub fn info_line(&self, now: Instant) -> String {
+        let mut flags = String::new();
+        if self.monitor {
+            flags.push('O');
+        }
+        if self.close_asap {
+            flags.push('A');
+        }
+        if self.close_after_reply {
+            flags.push('c');
+        }
+        if self.no_evict {
+            flags.push('e');
+        }
+        if self.no_touch {
+            flags.push('T');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        let lib_name = self.lib_name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        let lib_ver = self.lib_ver.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        let qbuf_used = self.qbuf.len() - self.qpos;
+        let events = if self.write_registered { "rw" } else { "r" };
+        let (addr, laddr) = if self.is_unix {
+            (format!("{}:0", self.laddr), self.laddr.clone())
+        } else {
+            (self.addr.clone(), self.laddr.clone())
+        };
+        format!(
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
+            self.id,
+            addr,
+            laddr,
+            self.conn.fd(),
+            name,
+            now.duration_since(self.created).as_secs(),
+            now.duration_since(self.last_interaction).as_secs(),
+            flags,
+            self.db,
+            qbuf_used,
+            self.qbuf.capacity() - self.qbuf.len(),
+            self.argv.mem(),
+            self.out.buf.capacity(),
+            self.out.buf.len(),
+            self.pending_output(),
+            self.memory_usage(),
+            events,
+            self.last_cmd,
+            self.user,
+            self.out.resp,
+            lib_name,
+            lib_ver,
+        )
+    }
+
+    /// Bytes this client holds in buffers (CLIENT LIST tot-mem).
+    pub fn memory_usage(&self) -> usize {
+        std::mem::size_of::<Client>() + self.qbuf.capacity() + self.out.buf.capacity() + self.argv.mem()
+    }
+}

@@ -1,0 +1,255 @@
+//! The server state: databases, clients, the command registry, statistics;
+//! mirrors the redisServer struct of server.h. The event loop is in
+//! `reactor`, periodic work in `cron`, INFO in `info`.
+
+pub mod cron;
+pub mod info;
+pub mod lazyfree;
+pub mod log;
+pub mod reactor;
+pub mod slowlog;
+pub mod start;
+
+use crate::commands::table::CommandTable;
+use crate::config::Config;
+use crate::db::Db;
+use crate::net::client::Client;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Redis version we are compatible with (INFO redis_version, HELLO).
+pub const REDIS_VERSION: &str = "7.0.15";
+pub const FERRODIS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Milliseconds since the unix epoch.
+pub fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Microseconds since the unix epoch.
+pub fn unix_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
+#[derive(Default)]
+pub struct Stats {
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub total_net_input_bytes: u64,
+    pub total_net_output_bytes: u64,
+    pub rejected_connections: u64,
+    pub expired_keys: u64,
+    pub expired_time_cap_reached_count: u64,
+    pub evicted_keys: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub total_error_replies: u64,
+    pub total_reads_processed: u64,
+    pub total_writes_processed: u64,
+    pub client_query_buffer_limit_disconnections: u64,
+    /// error code -> count (INFO errorstats).
+    pub errors: HashMap<String, u64>,
+    /// Samples of commands/sec for instantaneous_ops_per_sec.
+    pub ops_samples: [u64; 16],
+    pub ops_sample_idx: usize,
+    pub last_sample_time: Option<Instant>,
+    pub last_sample_cmds: u64,
+    pub net_in_samples: [u64; 16],
+    pub net_out_samples: [u64; 16],
+    pub last_sample_net_in: u64,
+    pub last_sample_net_out: u64,
+}
+
+/// A client slab: stable indexes (mio tokens), O(1) insert and remove.
+#[derive(Default)]
+pub struct Clients {
+    slots: Vec<Option<Box<Client>>>,
+    free: Vec<usize>,
+    count: usize,
+}
+
+impl Clients {
+    pub fn vacant_index(&mut self) -> usize {
+        match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    /// Stores a client at the index it was created with.
+    pub fn insert(&mut self, idx: usize, c: Box<Client>) {
+        debug_assert!(self.slots[idx].is_none());
+        self.slots[idx] = Some(c);
+        self.count += 1;
+    }
+
+    /// Takes a client out while one of its commands runs; `put_back` returns it.
+    pub fn take(&mut self, idx: usize) -> Option<Box<Client>> {
+        self.slots.get_mut(idx)?.take()
+    }
+
+    pub fn put_back(&mut self, c: Box<Client>) {
+        let idx = c.token;
+        self.slots[idx] = Some(c);
+    }
+
+    /// Gives back an index from `vacant_index` that was not used.
+    pub fn release_unused(&mut self, idx: usize) {
+        self.free.push(idx);
+    }
+
+    /// Forgets a client for good (after `take`).
+    pub fn release(&mut self, idx: usize) {
+        self.count -= 1;
+        self.free.push(idx);
+    }
+
+    pub fn get(&self, idx: usize) -> Option<&Client> {
+        self.slots.get(idx)?.as_deref()
+    }
+
+    pub fn get_mut(&mut self, idx: usize) -> Option<&mut Client> {
+        self.slots.get_mut(idx)?.as_deref_mut()
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Client> {
+        self.slots.iter().filter_map(|s| s.as_deref())
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Client> {
+        self.slots.iter_mut().filter_map(|s| s.as_deref_mut())
+    }
+}
+
+/// What SHUTDOWN or a signal asked for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShutdownRequest {
+    pub nosave: bool,
+    pub save: bool,
+    pub now: bool,
+    pub force: bool,
+}
+
+/// CLIENT PAUSE state.
+#[derive(Clone, Copy, Debug)]
+pub struct Pause {
+    pub until: Instant,
+    /// WRITE mode pauses only commands that may write.
+    pub write_only: bool,
+}
+
+pub struct Server {
+    pub config: Config,
+    pub dbs: Vec<Db>,
+    pub clients: Clients,
+    pub next_client_id: u64,
+    pub commands: CommandTable,
+    pub stats: Stats,
+    /// Changes since the last save (rdb_changes_since_last_save).
+    pub dirty: u64,
+    /// The time commands see, fixed at the start of each command so that a
+    /// command observes one consistent clock (server.mstime).
+    pub now_ms: i64,
+    pub start_time: Instant,
+    pub start_unix: i64,
+    pub run_id: String,
+    pub hz: u32,
+    pub cronloops: u64,
+    pub slowlog: slowlog::Slowlog,
+    /// Tokens of clients with output to write before the loop sleeps.
+    pub pending_writes: Vec<usize>,
+    /// Tokens of clients with unparsed input left (read fairness, unpause).
+    pub pending_reads: Vec<usize>,
+    /// Tokens of clients to close before the loop sleeps.
+    pub to_close: Vec<usize>,
+    /// Ids of clients in MONITOR mode.
+    pub monitors: Vec<usize>,
+    pub shutdown: Option<ShutdownRequest>,
+    pub pause: Option<Pause>,
+    pub lazyfree: lazyfree::LazyFree,
+    /// Keyspace event classes enabled by notify-keyspace-events.
+    pub notify_flags: u32,
+    pub active_expire_enabled: bool,
+    pub expire_next_db: usize,
+    /// Unix seconds of the last successful save (LASTSAVE).
+    pub lastsave: i64,
+    /// Peak of used memory (INFO used_memory_peak).
+    pub used_memory_peak: usize,
+    pub executable: String,
+    pub tcp_port: u16,
+}
+
+impl Server {
+    pub fn new(config: Config) -> Server {
+        let hz = config.hz.clamp(1, 500);
+        let dbs = (0..config.databases).map(Db::new).collect();
+        let now = unix_ms();
+        Server {
+            tcp_port: config.port,
+            config,
+            dbs,
+            clients: Clients::default(),
+            next_client_id: 1,
+            commands: crate::commands::build_table(),
+            stats: Stats::default(),
+            dirty: 0,
+            now_ms: now,
+            start_time: Instant::now(),
+            start_unix: now / 1000,
+            run_id: crate::util::rand::random_hex40(),
+            hz,
+            cronloops: 0,
+            slowlog: slowlog::Slowlog::default(),
+            pending_writes: Vec::new(),
+            pending_reads: Vec::new(),
+            to_close: Vec::new(),
+            monitors: Vec::new(),
+            shutdown: None,
+            pause: None,
+            lazyfree: lazyfree::LazyFree::start(),
+            notify_flags: 0,
+            active_expire_enabled: true,
+            expire_next_db: 0,
+            lastsave: now / 1000,
+            used_memory_peak: 0,
+            executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Sends a write to the AOF and replicas (propagateNow). The single place
+    /// where propagation happens; the AOF and replication modules attach
+    /// here when they land, and until then there is nobody to send to.
+    #[inline]
+    pub fn propagate(&mut self, _db: usize, _argv: &[&[u8]]) {}
+
+    /// Marks a client for closing before the loop sleeps.
+    pub fn close_client_async(&mut self, token: usize) {
+        if let Some(c) = self.clients.get_mut(token) {
+            if !c.close_asap {
+                c.close_asap = true;
+                self.to_close.push(token);
+            }
+        }
+    }
+
+    pub fn uptime_secs(&self) -> u64 {
+        self.start_time.elapsed().as_secs()
+    }
+}

@@ -1,0 +1,206 @@
+//! Number parsing and formatting with Redis's exact rules; mirrors util.c
+//! (string2ll, string2d, ll2string, the %.17g double format).
+
+/// Parses a canonical signed 64-bit integer as Redis's string2ll does: no
+/// sign other than a leading '-', no leading zeros, no spaces, no overflow.
+pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    if neg {
+        if v > (i64::MAX as u64) + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else if v > i64::MAX as u64 {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+/// Writes `n` in decimal into `buf`, returning the length (ll2string).
+#[inline]
+pub fn write_i64(n: i64, buf: &mut [u8; 20]) -> usize {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    let neg = n < 0;
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        tmp[i] = b'-';
+    }
+    let len = tmp.len() - i;
+    buf[..len].copy_from_slice(&tmp[i..]);
+    len
+}
+
+/// Appends `n` in decimal to `out`.
+#[inline]
+pub fn push_i64(out: &mut Vec<u8>, n: i64) {
+    let mut buf = [0u8; 20];
+    let len = write_i64(n, &mut buf);
+    out.extend_from_slice(&buf[..len]);
+}
+
+/// Appends `n` in decimal to `out`.
+#[inline]
+pub fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&tmp[i..]);
+}
+
+/// Parses a double as Redis's string2d/strtod: no leading space, nothing
+/// after the number, no NaN, no overflow to infinity (an explicit "inf" is
+/// fine), no underflow to zero.
+pub fn parse_f64(s: &[u8]) -> Option<f64> {
+    if s.is_empty() || s[0].is_ascii_whitespace() {
+        return None;
+    }
+    let text = std::str::from_utf8(s).ok()?;
+    let v: f64 = text.parse().ok()?;
+    if v.is_nan() {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let body = lower.trim_start_matches(['+', '-']);
+    let explicit_inf = body == "inf" || body == "infinity";
+    if v.is_infinite() && !explicit_inf {
+        return None; // ERANGE overflow
+    }
+    if v == 0.0 && body.bytes().take_while(|c| *c != b'e').any(|c| (b'1'..=b'9').contains(&c)) {
+        return None; // ERANGE underflow
+    }
+    Some(v)
+}
+
+/// Formats a double like C's "%.17g" (Redis 7.0's addReplyDouble and
+/// the RDB/AOF textual form of doubles).
+pub fn format_g17(d: f64) -> String {
+    format_g(d, 17)
+}
+
+/// C's "%.{prec}g".
+pub fn format_g(d: f64, prec: usize) -> String {
+    if d.is_nan() {
+        return "nan".into();
+    }
+    if d.is_infinite() {
+        return if d > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if d == 0.0 {
+        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    let prec = prec.max(1);
+    let sci = format!("{:.*e}", prec - 1, d);
+    let (mant, exp) = sci.split_once('e').unwrap();
+    let exp: i32 = exp.parse().unwrap();
+    if exp < -4 || exp >= prec as i32 {
+        let mant = trim_fraction(mant);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{}{:02}", mant, sign, exp.abs())
+    } else {
+        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
+        trim_fraction(&format!("{:.*}", decimals, d)).to_string()
+    }
+}
+
+fn trim_fraction(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Formats the result of INCRBYFLOAT/HINCRBYFLOAT. Redis computes in long
+/// double and prints "%.17Lf" with trailing zeros removed; we compute in f64
+/// and print the shortest round-trip decimal, which gives the same text for
+/// the values people increment by (10.5 + 0.1 = "10.6").
+pub fn format_float_human(d: f64) -> String {
+    if d == 0.0 {
+        return "0".into();
+    }
+    let s = format!("{}", d);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_integers() {
+        assert_eq!(parse_i64_strict(b"0"), Some(0));
+        assert_eq!(parse_i64_strict(b"-1"), Some(-1));
+        assert_eq!(parse_i64_strict(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64_strict(b"-9223372036854775808"), Some(i64::MIN));
+        for bad in [&b"9223372036854775808"[..], b"-0", b"01", b"+1", b" 1", b"1 ", b"", b"-", b"1a"] {
+            assert_eq!(parse_i64_strict(bad), None, "{:?}", bad);
+        }
+    }
+
+    #[test]
+    fn itoa() {
+        let mut b = [0u8; 20];
+        for n in [0i64, 7, -7, 1234567890, i64::MAX, i64::MIN] {
+            let l = write_i64(n, &mut b);
+            assert_eq!(&b[..l], n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn doubles() {
+        assert_eq!(parse_f64(b"1.5"), Some(1.5));
+        assert_eq!(parse_f64(b"inf"), Some(f64::INFINITY));
+        assert_eq!(parse_f64(b"-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_f64(b"1e400"), None);
+        assert_eq!(parse_f64(b"1e-400"), None);
+        assert_eq!(parse_f64(b"nan"), None);
+        assert_eq!(parse_f64(b" 1"), None);
+        assert_eq!(parse_f64(b"1x"), None);
+        assert_eq!(format_g17(1.1), "1.1000000000000001");
+        assert_eq!(format_g17(1.5), "1.5");
+        assert_eq!(format_g17(100.0), "100");
+        assert_eq!(format_g17(1e20), "1e+20");
+        assert_eq!(format_g17(0.0001), "0.0001");
+        assert_eq!(format_g17(0.00001), "1.0000000000000001e-05");
+        assert_eq!(format_float_human(10.6), "10.6");
+        assert_eq!(format_float_human(3000.0), "3000");
+    }
+}
