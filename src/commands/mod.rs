@@ -14,7 +14,7 @@ pub mod keys;
 pub mod server;
 pub mod string;
 pub mod table;
-#[cfg(any(test, feature = "testing"))]
+#[cfg(test)]
 pub mod testing;
 
 use crate::net::client::{Client, ReplyMode};
