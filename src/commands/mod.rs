@@ -188,9 +188,11 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     srv.now_ms = crate::server::unix_ms();
     let start = Instant::now();
     let cmd = srv.commands.cmd(id);
+    srv.no_touch = c.no_touch;
     let mut ctx = Ctx { srv, c, argv, cmd_id: id, rewritten: None };
     let result = (cmd.handler)(&mut ctx);
     let rewritten = ctx.rewritten.take();
+    srv.no_touch = false;
     let duration = start.elapsed().as_micros() as u64;
     if let Err(e) = &result {
         srv.commands.stats[id].failed_calls += 1;

@@ -127,6 +127,11 @@ impl<V> Dict<V> {
     }
 
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+        self.get_entry_mut(key).map(|e| &mut e.val)
+    }
+
+    /// The entry of `key`, mutable (its value, and its key's LRU clock).
+    pub fn get_entry_mut(&mut self, key: &[u8]) -> Option<&mut Entry<V>> {
         if self.is_empty() {
             return None;
         }
@@ -141,7 +146,7 @@ impl<V> Dict<V> {
             let mut cur = table[idx].as_deref_mut();
             while let Some(e) = cur {
                 if e.key.as_bytes() == key {
-                    return Some(&mut e.val);
+                    return Some(e);
                 }
                 cur = e.next.as_deref_mut();
             }
@@ -154,7 +159,8 @@ impl<V> Dict<V> {
 
     /// Adds a key known to be absent (the caller looked it up first, as
     /// dbAdd does).
-    pub fn insert_new(&mut self, key: Key, val: V) {
+    pub fn insert_new(&mut self, mut key: Key, val: V) {
+        key.set_lru(crate::db::lru_clock());
         self.rehash_step();
         self.expand_if_needed();
         let hash = hash_bytes(key.as_bytes());

@@ -49,22 +49,43 @@ impl Server {
         self.propagate(db, &argv);
     }
 
-    /// Looks a key up for reading: expires it if due, counts a hit or miss.
+    /// Looks a key up for reading: expires it if due, updates its access
+    /// clock, counts a hit or miss (lookupKeyRead).
     #[inline]
     pub fn lookup_read(&mut self, db: usize, key: &[u8]) -> Option<&Value> {
+        self.lookup_read_flags(db, key, false)
+    }
+
+    /// lookup_read; `no_touch` leaves the access clock alone (OBJECT, TYPE,
+    /// CLIENT NO-TOUCH clients).
+    #[inline]
+    pub fn lookup_read_flags(&mut self, db: usize, key: &[u8], no_touch: bool) -> Option<&Value> {
         self.expire_if_needed(db, key);
+        let touch = !no_touch && !self.no_touch && !self.has_active_child();
         if self.notify_flags & event::KEY_MISS == 0 {
             // Fast path: one lookup (the miss event needs &mut self below).
-            let v = self.dbs[db].dict.get(key);
-            match v {
-                Some(_) => self.stats.keyspace_hits += 1,
-                None => self.stats.keyspace_misses += 1,
-            }
-            return v;
+            let e = self.dbs[db].dict.get_entry_mut(key);
+            return match e {
+                Some(e) => {
+                    self.stats.keyspace_hits += 1;
+                    if touch {
+                        e.key.set_lru(crate::db::lru_clock());
+                    }
+                    Some(&e.val)
+                }
+                None => {
+                    self.stats.keyspace_misses += 1;
+                    None
+                }
+            };
         }
         if self.dbs[db].dict.contains_key(key) {
             self.stats.keyspace_hits += 1;
-            self.dbs[db].dict.get(key)
+            let e = self.dbs[db].dict.get_entry_mut(key).unwrap();
+            if touch {
+                e.key.set_lru(crate::db::lru_clock());
+            }
+            Some(&e.val)
         } else {
             self.stats.keyspace_misses += 1;
             self.notify_keyspace_event(event::KEY_MISS, "keymiss", key, db);
@@ -72,11 +93,17 @@ impl Server {
         }
     }
 
-    /// Looks a key up for writing: expires it if due; no statistics.
+    /// Looks a key up for writing: expires it if due, updates its access
+    /// clock; no statistics (lookupKeyWrite).
     #[inline]
     pub fn lookup_write(&mut self, db: usize, key: &[u8]) -> Option<&mut Value> {
         self.expire_if_needed(db, key);
-        self.dbs[db].dict.get_mut(key)
+        let touch = !self.no_touch && !self.has_active_child();
+        let e = self.dbs[db].dict.get_entry_mut(key)?;
+        if touch {
+            e.key.set_lru(crate::db::lru_clock());
+        }
+        Some(&mut e.val)
     }
 
     /// True when the key exists (after lazy expiry); no statistics

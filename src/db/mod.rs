@@ -8,6 +8,30 @@ pub mod keyspace;
 
 use crate::types::value::{Key, Value};
 use dict::Dict;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Redis's LRU clock: unix seconds, 24 bits (LRU_CLOCK_MAX), updated by cron.
+static LRU_CLOCK: AtomicU32 = AtomicU32::new(0);
+pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
+
+#[inline]
+pub fn lru_clock() -> u32 {
+    LRU_CLOCK.load(Ordering::Relaxed)
+}
+
+pub fn update_lru_clock(now_ms: i64) {
+    LRU_CLOCK.store(((now_ms / 1000) as u32) & LRU_CLOCK_MAX, Ordering::Relaxed);
+}
+
+/// Seconds since an entry with clock `lru` was last touched (estimateObjectIdleTime).
+pub fn idle_seconds(lru: u32) -> u64 {
+    let now = lru_clock();
+    if now >= lru {
+        (now - lru) as u64
+    } else {
+        (now + (LRU_CLOCK_MAX - lru)) as u64
+    }
+}
 
 pub struct Db {
     pub id: usize,

@@ -8,6 +8,7 @@ impl Server {
     pub fn cron(&mut self) {
         self.cronloops += 1;
         self.now_ms = super::unix_ms();
+        crate::db::update_lru_clock(self.now_ms);
         self.sample_stats();
         self.close_timed_out_clients();
         self.end_pause_if_due();

@@ -194,6 +194,10 @@ pub struct Server {
     pub used_memory_peak: usize,
     pub executable: String,
     pub tcp_port: u16,
+    /// The running command's client asked for CLIENT NO-TOUCH.
+    pub no_touch: bool,
+    /// Pid of the forked child (snapshot, AOF rewrite), if one runs.
+    pub child_pid: Option<i32>,
 }
 
 impl Server {
@@ -201,6 +205,7 @@ impl Server {
         let hz = config.hz.clamp(1, 500);
         let dbs = (0..config.databases).map(Db::new).collect();
         let now = unix_ms();
+        crate::db::update_lru_clock(now);
         Server {
             tcp_port: config.port,
             config,
@@ -230,6 +235,8 @@ impl Server {
             lastsave: now / 1000,
             used_memory_peak: 0,
             executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
+            no_touch: false,
+            child_pid: None,
         }
     }
 
@@ -247,6 +254,13 @@ impl Server {
                 self.to_close.push(token);
             }
         }
+    }
+
+    /// True while a forked child holds a copy-on-write image: the parent
+    /// then avoids writes that only bookkeeping needs (access clocks, resizes).
+    #[inline]
+    pub fn has_active_child(&self) -> bool {
+        self.child_pid.is_some()
     }
 
     pub fn uptime_secs(&self) -> u64 {

@@ -11,16 +11,20 @@ use super::sds::Sds;
 use crate::util::num::{parse_i64_strict, write_i64};
 
 /// Longest key stored inline.
-const KEY_INLINE: usize = 22;
+const KEY_INLINE: usize = 19;
 /// Longest string value stored inline.
 const EMB_INLINE: usize = 14;
 /// Redis stores strings up to this size as `embstr`.
 pub const EMBSTR_LIMIT: usize = 44;
 
+/// A key as the keyspace stores it. Besides the bytes it carries the
+/// entry's 24-bit LRU/LFU clock (Redis keeps that in the robj header): the
+/// three bytes fit in padding both variants have anyway, so the access
+/// clock costs no memory.
 #[derive(Clone)]
 pub enum Key {
-    Inline { len: u8, data: [u8; KEY_INLINE] },
-    Heap(Box<[u8]>),
+    Inline { len: u8, lru: [u8; 3], data: [u8; KEY_INLINE] },
+    Heap { lru: [u8; 3], bytes: Box<[u8]> },
 }
 
 impl Key {
@@ -28,17 +32,34 @@ impl Key {
         if bytes.len() <= KEY_INLINE {
             let mut data = [0u8; KEY_INLINE];
             data[..bytes.len()].copy_from_slice(bytes);
-            Key::Inline { len: bytes.len() as u8, data }
+            Key::Inline { len: bytes.len() as u8, lru: [0; 3], data }
         } else {
-            Key::Heap(bytes.into())
+            Key::Heap { lru: [0; 3], bytes: bytes.into() }
         }
     }
 
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Key::Inline { len, data } => &data[..*len as usize],
-            Key::Heap(b) => b,
+            Key::Inline { len, data, .. } => &data[..*len as usize],
+            Key::Heap { bytes, .. } => bytes,
+        }
+    }
+
+    /// The 24-bit access clock (LRU seconds, or LFU time+counter).
+    #[inline]
+    pub fn lru(&self) -> u32 {
+        let l = match self {
+            Key::Inline { lru, .. } | Key::Heap { lru, .. } => lru,
+        };
+        u32::from_le_bytes([l[0], l[1], l[2], 0])
+    }
+
+    #[inline]
+    pub fn set_lru(&mut self, v: u32) {
+        let b = v.to_le_bytes();
+        match self {
+            Key::Inline { lru, .. } | Key::Heap { lru, .. } => *lru = [b[0], b[1], b[2]],
         }
     }
 
@@ -46,7 +67,7 @@ impl Key {
     pub fn heap_size(&self) -> usize {
         match self {
             Key::Inline { .. } => 0,
-            Key::Heap(b) => b.len(),
+            Key::Heap { bytes, .. } => bytes.len(),
         }
     }
 }
@@ -201,9 +222,12 @@ mod tests {
 
     #[test]
     fn keys_inline_and_heap() {
-        let k = Key::new(b"user:1234");
+        let mut k = Key::new(b"user:1234");
         assert_eq!(k.as_bytes(), b"user:1234");
         assert_eq!(k.heap_size(), 0);
+        k.set_lru(0xabcdef);
+        assert_eq!(k.lru(), 0xabcdef);
+        assert_eq!(k.as_bytes(), b"user:1234");
         let long = [b'k'; 100];
         let k = Key::new(&long);
         assert_eq!(k.as_bytes(), &long[..]);
