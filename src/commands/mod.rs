@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod client;
+pub mod command;
 pub mod config;
 pub mod connection;
 pub mod errors;
@@ -19,6 +20,7 @@ pub mod testing;
 
 use crate::net::client::{Client, ReplyMode};
 use crate::net::resp::Argv;
+use crate::config::Protection;
 use crate::server::Server;
 pub use errors::{CmdResult, ReplyError};
 use std::time::Instant;
@@ -79,6 +81,7 @@ pub fn build_table() -> CommandTable {
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
+        command::COMMANDS,
     ])
 }
 
@@ -160,6 +163,26 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
         let e = ReplyError::wrong_arity(srv.commands.full_name(id));
         reject(srv, c, Some(id), e);
         return;
+    }
+    if cmd.has(flag::PROTECTED) {
+        let (setting, what, option) = if srv.commands.entries[id].2.map_or(cmd.name, |p| srv.commands.cmd(p).name) == "module" {
+            (srv.config.enable_module_command, "MODULE", "enable-module-command")
+        } else {
+            (srv.config.enable_debug_command, "DEBUG", "enable-debug-command")
+        };
+        let allowed = match setting {
+            Protection::Yes => true,
+            Protection::Local => c.is_local(),
+            Protection::No => false,
+        };
+        if !allowed {
+            let e = ReplyError::err(format!(
+                "{} command not allowed. If the {} option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+                what, option
+            ));
+            reject(srv, c, Some(id), e);
+            return;
+        }
     }
     if !c.authenticated && !cmd.has(flag::NO_AUTH) {
         reject(srv, c, Some(id), ReplyError::noauth());
@@ -281,4 +304,16 @@ pub fn client_name_valid(name: &[u8]) -> CmdResult {
         return Err(ReplyError::fixed("ERR Client names cannot contain spaces, newlines or special characters."));
     }
     Ok(())
+}
+
+/// A HELP reply in Redis's format (addReplyHelp): a header line, the
+/// subcommand lines, then the HELP entry.
+pub fn reply_help(out: &mut crate::net::reply::Reply, name: &str, lines: &[&str]) {
+    out.array(lines.len() + 3);
+    out.simple(&format!("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", name));
+    for l in lines {
+        out.simple(l);
+    }
+    out.simple("HELP");
+    out.simple("    Prints this help.");
 }

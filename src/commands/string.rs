@@ -14,7 +14,7 @@ const S: u32 = acl::STRING;
 pub const COMMANDS: &[Command] = &[
     Command::new("get", 2, get).flags(READONLY | FAST).acl(S).keys(1, 1, 1).group("string")
         .doc("1.0.0", "O(1)", "Returns the string value of a key."),
-    Command::new("set", -3, set).flags(WRITE | DENYOOM).acl(S).keys(1, 1, 1).group("string")
+    Command::new("set", -3, set).flags(WRITE | DENYOOM).acl(S).keys(1, 1, 1).key_flags(&["RW", "access", "update", "variable_flags"]).group("string")
         .doc("1.0.0", "O(1)", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."),
     Command::new("setnx", 3, setnx).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
         .doc("1.0.0", "O(1)", "Set the string value of a key only when the key doesn't exist."),

@@ -135,6 +135,11 @@ pub struct Command {
     pub complexity: &'static str,
     pub summary: &'static str,
     pub subcommands: &'static [Command],
+    /// Key-spec flags COMMAND INFO reports ("OW", "update"...); derived
+    /// from the command flags when empty.
+    pub key_flags: &'static [&'static str],
+    /// Command tips (COMMAND INFO), e.g. "nondeterministic_output".
+    pub tips: &'static [&'static str],
 }
 
 impl Command {
@@ -151,7 +156,17 @@ impl Command {
             complexity: "O(1)",
             summary: "",
             subcommands: &[],
+            key_flags: &[],
+            tips: &[],
         }
+    }
+    pub const fn key_flags(mut self, f: &'static [&'static str]) -> Command {
+        self.key_flags = f;
+        self
+    }
+    pub const fn tips(mut self, t: &'static [&'static str]) -> Command {
+        self.tips = t;
+        self
     }
     pub const fn flags(mut self, flags: u32) -> Command {
         self.flags = flags;
@@ -215,6 +230,17 @@ impl Command {
             c |= acl::SLOW;
         }
         c
+    }
+
+    /// Key-spec flags: declared, or derived from the command flags.
+    pub fn key_spec_flags(&self) -> &'static [&'static str] {
+        if !self.key_flags.is_empty() {
+            self.key_flags
+        } else if self.has(flag::WRITE) {
+            &["RW", "update"]
+        } else {
+            &["RO", "access"]
+        }
     }
 
     /// (first, last, step) as COMMAND reports them.

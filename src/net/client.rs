@@ -151,6 +151,17 @@ impl Client {
         c
     }
 
+    /// A unix-socket or loopback connection (enable-debug-command local).
+    pub fn is_local(&self) -> bool {
+        if self.is_unix || matches!(self.conn, Conn::None) {
+            return true;
+        }
+        match self.addr.parse::<std::net::SocketAddr>() {
+            Ok(a) => a.ip().is_loopback(),
+            Err(_) => false,
+        }
+    }
+
     /// Reply bytes not yet written.
     pub fn pending_output(&self) -> usize {
         self.out.buf.len() - self.sent
