@@ -208,15 +208,17 @@ pub fn reply_error(srv: &mut Server, c: &mut Client, e: &ReplyError) {
 /// Runs a command that passed the gates (call() in server.c).
 pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     let dirty_before = srv.dirty;
-    srv.now_ms = crate::server::unix_ms();
-    let start = Instant::now();
+    // One clock read gives both the command's notion of "now" and the
+    // start of its duration measurement.
+    let start_us = crate::server::unix_us();
+    srv.now_ms = start_us / 1000;
     let cmd = srv.commands.cmd(id);
     srv.no_touch = c.no_touch;
     let mut ctx = Ctx { srv, c, argv, cmd_id: id, rewritten: None };
     let result = (cmd.handler)(&mut ctx);
     let rewritten = ctx.rewritten.take();
     srv.no_touch = false;
-    let duration = start.elapsed().as_micros() as u64;
+    let duration = (crate::server::unix_us() - start_us).max(0) as u64;
     if let Err(e) = &result {
         srv.commands.stats[id].failed_calls += 1;
         reply_error(srv, c, e);

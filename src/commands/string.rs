@@ -154,7 +154,7 @@ fn set_generic(ctx: &mut Ctx, o: &SetOptions, expire: Option<i64>, cmd: &str, nx
         };
         old = Some(cur);
     }
-    let exists = ctx.srv.key_exists(db, key);
+    let exists = if o.nx || o.xx { ctx.srv.key_exists(db, key) } else { ctx.srv.expire_if_needed(db, key) && false };
     if (o.nx && exists) || (o.xx && !exists) {
         match old {
             Some(Some(v)) => ctx.c.out.bulk(&v),
@@ -165,7 +165,9 @@ fn set_generic(ctx: &mut Ctx, o: &SetOptions, expire: Option<i64>, cmd: &str, nx
         return Ok(());
     }
     let val = Value::from_bytes(ctx.arg(2));
-    ctx.srv.dbs[db].set(key, val, o.keepttl);
+    if let Some(old) = ctx.srv.dbs[db].set(key, val, o.keepttl) {
+        ctx.srv.free_value(old, ctx.srv.config.lazyfree_lazy_server_del);
+    }
     ctx.srv.key_modified(db, key, event::STRING, "set");
     if let Some(when) = expire {
         ctx.srv.dbs[db].set_expire(key, when);

@@ -280,26 +280,64 @@ pub struct CommandStats {
     pub failed_calls: u64,
 }
 
+/// Name -> id, open addressing over lower-case names: command lookup runs
+/// once per command, so it avoids SipHash and allocation.
+struct NameIndex {
+    slots: Vec<Option<(Box<[u8]>, usize)>>,
+}
+
+impl NameIndex {
+    fn with_capacity(n: usize) -> NameIndex {
+        NameIndex { slots: vec![None; (n * 4).next_power_of_two().max(64)] }
+    }
+
+    fn insert(&mut self, name: &[u8], id: usize) {
+        let mask = self.slots.len() - 1;
+        let mut i = crate::util::hash::hash_bytes(name) as usize & mask;
+        while let Some((n, _)) = &self.slots[i] {
+            if &**n == name {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = Some((name.into(), id));
+    }
+
+    #[inline]
+    fn get(&self, lower: &[u8]) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = crate::util::hash::hash_bytes(lower) as usize & mask;
+        loop {
+            match &self.slots[i] {
+                None => return None,
+                Some((n, id)) if &**n == lower => return Some(*id),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
 /// The registry built from the declarations at start-up: ids, fast lookup
 /// by name, statistics.
 pub struct CommandTable {
     /// Every command and subcommand, with its full name ("config|get").
     pub entries: Vec<(&'static Command, String, Option<usize>)>,
-    by_name: std::collections::HashMap<Vec<u8>, usize>,
+    by_name: NameIndex,
     pub stats: Vec<CommandStats>,
 }
 
 impl CommandTable {
     pub fn build(families: &[&'static [Command]]) -> CommandTable {
-        let mut t = CommandTable { entries: Vec::new(), by_name: Default::default(), stats: Vec::new() };
+        let total: usize = families.iter().map(|f| f.iter().map(|c| 1 + c.subcommands.len()).sum::<usize>()).sum();
+        let mut t = CommandTable { entries: Vec::new(), by_name: NameIndex::with_capacity(total), stats: Vec::new() };
         for fam in families {
             for cmd in fam.iter() {
                 let id = t.entries.len();
                 t.entries.push((cmd, cmd.name.to_string(), None));
-                t.by_name.insert(cmd.name.as_bytes().to_vec(), id);
+                t.by_name.insert(cmd.name.as_bytes(), id);
                 for sub in cmd.subcommands {
                     let full = format!("{}|{}", cmd.name, sub.name);
-                    t.by_name.insert(full.as_bytes().to_vec(), t.entries.len());
+                    t.by_name.insert(full.as_bytes(), t.entries.len());
                     t.entries.push((sub, full, Some(id)));
                 }
             }
@@ -318,7 +356,7 @@ impl CommandTable {
         let lower = &mut buf[..name.len()];
         lower.copy_from_slice(name);
         lower.make_ascii_lowercase();
-        self.by_name.get(&lower[..]).copied()
+        self.by_name.get(lower)
     }
 
     /// Looks up `parent|sub`.
@@ -326,7 +364,7 @@ impl CommandTable {
         let mut full = self.entries[parent].1.as_bytes().to_vec();
         full.push(b'|');
         full.extend(sub.iter().map(|b| b.to_ascii_lowercase()));
-        self.by_name.get(&full).copied()
+        self.by_name.get(&full)
     }
 
     pub fn cmd(&self, id: usize) -> &'static Command {

@@ -173,12 +173,37 @@ impl<V> Dict<V> {
         self.used[t] += 1;
     }
 
-    /// Sets `key` to `val`, returning the previous value.
+    /// Sets `key` to `val`, returning the previous value; hashes the key once.
     pub fn insert(&mut self, key: &[u8], val: V) -> Option<V> {
-        if let Some(slot) = self.get_mut(key) {
-            return Some(std::mem::replace(slot, val));
+        self.rehash_step();
+        let hash = hash_bytes(key);
+        let rehashing = self.rehash_idx.is_some();
+        for table in self.tables.iter_mut() {
+            if table.is_empty() {
+                continue;
+            }
+            let idx = (hash as usize) & (table.len() - 1);
+            let mut cur = table[idx].as_deref_mut();
+            while let Some(e) = cur {
+                if e.key.as_bytes() == key {
+                    e.key.set_lru(crate::db::lru_clock());
+                    return Some(std::mem::replace(&mut e.val, val));
+                }
+                cur = e.next.as_deref_mut();
+            }
+            if !rehashing {
+                break;
+            }
         }
-        self.insert_new(Key::new(key), val);
+        self.expand_if_needed();
+        let t = if self.rehash_idx.is_some() { 1 } else { 0 };
+        let table = &mut self.tables[t];
+        let idx = (hash as usize) & (table.len() - 1);
+        let next = table[idx].take();
+        let mut key = Key::new(key);
+        key.set_lru(crate::db::lru_clock());
+        table[idx] = Some(Box::new(Entry { key, val, next }));
+        self.used[t] += 1;
         None
     }
 

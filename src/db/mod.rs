@@ -81,14 +81,12 @@ impl Db {
 
     /// Sets `key` to `val`, creating or overwriting it; the TTL is cleared
     /// unless `keep_ttl` (setKey).
-    pub fn set(&mut self, key: &[u8], val: Value, keep_ttl: bool) {
-        match self.dict.get_mut(key) {
-            Some(slot) => *slot = val,
-            None => self.dict.insert_new(Key::new(key), val),
-        }
-        if !keep_ttl {
+    pub fn set(&mut self, key: &[u8], val: Value, keep_ttl: bool) -> Option<Value> {
+        let old = self.dict.insert(key, val);
+        if !keep_ttl && old.is_some() {
             self.remove_expire(key);
         }
+        old
     }
 
     /// Removes `key` and its TTL; returns the value it held.

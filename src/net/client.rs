@@ -32,6 +32,27 @@ impl Conn {
         }
     }
 
+    /// Reads at most `max` bytes, appending them to `buf` without zeroing
+    /// its spare capacity first (a memset of the read buffer per read(2)
+    /// would cost more than the parsing).
+    pub fn read_append(&mut self, buf: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
+        let fd = self.fd();
+        if fd < 0 {
+            return Ok(0);
+        }
+        buf.reserve(max);
+        let len = buf.len();
+        let room = (buf.capacity() - len).min(max.max(1));
+        // SAFETY: the kernel writes at most `room` bytes into the spare
+        // capacity we reserved; set_len only covers what it wrote.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().add(len) as *mut libc::c_void, room) };
+        if n < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        unsafe { buf.set_len(len + n as usize) };
+        Ok(n as usize)
+    }
+
     pub fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         use std::io::Write;
         match self {

@@ -274,12 +274,19 @@ impl Parser {
         }
         *pos += nl + 1;
         argv.clear();
-        let args = split_args(line).ok_or_else(|| "Protocol error: unbalanced quotes in request".to_string())?;
-        if args.is_empty() {
-            return Ok(Step::Skip);
+        if !line.iter().any(|&b| b == b'"' || b == b'\'') {
+            // No quoting: split on whitespace straight into the argv slots.
+            for tok in line.split(|&b| is_space(b) || b == 0).filter(|t| !t.is_empty()) {
+                argv.push_slice(tok);
+            }
+        } else {
+            let args = split_args(line).ok_or_else(|| "Protocol error: unbalanced quotes in request".to_string())?;
+            for a in args {
+                argv.push_owned(a);
+            }
         }
-        for a in args {
-            argv.push_owned(a);
+        if argv.is_empty() {
+            return Ok(Step::Skip);
         }
         Ok(Step::Done(Parsed::Command))
     }

@@ -29,12 +29,13 @@ pub fn unix_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Microseconds since the unix epoch.
+/// Microseconds since the unix epoch (one clock_gettime, no conversions).
+#[inline]
 pub fn unix_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes into the timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
+    ts.tv_sec as i64 * 1_000_000 + ts.tv_nsec as i64 / 1000
 }
 
 #[derive(Default)]

@@ -431,26 +431,14 @@ impl Reactor {
 /// argument's buffer when one is being received.
 fn read_into_client(c: &mut Client) -> io::Result<usize> {
     if let Some((big, left)) = c.parser.big_arg_room() {
-        let start = big.len();
-        let want = left.min(big.capacity() - start).max(1);
-        big.resize(start + want, 0);
-        let r = c.conn.read(&mut big[start..]);
-        let n = *r.as_ref().unwrap_or(&0);
-        big.truncate(start + n);
-        return r;
+        return c.conn.read_append(big, left);
     }
     if c.qpos == c.qbuf.len() {
         c.qbuf.clear();
         c.qpos = 0;
     }
-    let start = c.qbuf.len();
-    c.qbuf.reserve(READ_CHUNK);
-    let room = c.qbuf.capacity() - start;
-    c.qbuf.resize(start + room, 0);
-    let r = c.conn.read(&mut c.qbuf[start..]);
-    let n = *r.as_ref().unwrap_or(&0);
-    c.qbuf.truncate(start + n);
-    r
+    let room = (c.qbuf.capacity() - c.qbuf.len()).max(READ_CHUNK);
+    c.conn.read_append(&mut c.qbuf, room)
 }
 
 /// Parses and runs every complete command in the query buffer. Stops at a
