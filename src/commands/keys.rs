@@ -794,3 +794,481 @@ pub fn flushall(ctx: &mut Ctx) -> CmdResult {
     ctx.c.out.ok();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testing::TestServer;
+    use crate::db::{idle_seconds, lru_clock};
+    use std::collections::HashSet;
+
+    // Expected bytes taken from redis-server 7.0.15 (scripts/oracle.py).
+
+    #[test]
+    fn del_exists_touch_type() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("MSET a 1 b 2 c 3", "+OK\r\n"),
+            ("DEL a a b nokey", ":2\r\n"),
+            ("EXISTS c c c nokey", ":3\r\n"),
+            ("UNLINK c", ":1\r\n"),
+            ("TOUCH a b c", ":0\r\n"),
+            ("SET a 1", "+OK\r\n"),
+            ("TOUCH a a", ":2\r\n"),
+            ("TYPE a", "+string\r\n"),
+            ("TYPE nokey", "+none\r\n"),
+            ("DEL", "-ERR wrong number of arguments for 'del' command\r\n"),
+            ("TYPE a b", "-ERR wrong number of arguments for 'type' command\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn expire_options_and_errors() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("EXPIRE nokey 10", ":0\r\n"),
+            ("SET k v", "+OK\r\n"),
+            ("EXPIRE k 100 NX XX", "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"),
+            ("EXPIRE k 100 NX GT", "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"),
+            ("EXPIRE k 100 GT LT", "-ERR GT and LT options at the same time are not compatible\r\n"),
+            ("EXPIRE k 100 XX GT", ":0\r\n"),
+            ("EXPIRE k 100 FOO", "-ERR Unsupported option FOO\r\n"),
+            ("EXPIRE k abc FOO", "-ERR Unsupported option FOO\r\n"),
+            ("EXPIRE k abc", "-ERR value is not an integer or out of range\r\n"),
+            ("EXPIRE k 100 nx nx", ":1\r\n"),
+            ("EXPIRE k 9223372036854775", "-ERR invalid expire time in 'expire' command\r\n"),
+            ("EXPIRE k 9223372036854776", "-ERR invalid expire time in 'expire' command\r\n"),
+            ("EXPIRE k -9223372036854776", "-ERR invalid expire time in 'expire' command\r\n"),
+            ("PEXPIRE k 9223372036854775807", "-ERR invalid expire time in 'pexpire' command\r\n"),
+            ("PEXPIREAT k 9223372036854775807", ":1\r\n"),
+            ("EXPIREAT k 9223372036854775", ":1\r\n"),
+            ("EXPIRE k 100 GT", ":0\r\n"),
+            ("EXPIRE k 100 XX", ":1\r\n"),
+            ("EXPIRE k 100 LT", ":0\r\n"),
+            ("TTL k", ":100\r\n"),
+            ("EXPIRE k 200 LT", ":0\r\n"),
+            ("EXPIRE k 50 LT", ":1\r\n"),
+            ("EXPIRE k 60 GT", ":1\r\n"),
+            ("TTL k", ":60\r\n"),
+            ("EXPIRE k 100 NX", ":0\r\n"),
+            ("PERSIST k", ":1\r\n"),
+            ("PERSIST k", ":0\r\n"),
+            ("PERSIST nokey", ":0\r\n"),
+            ("EXPIRE k 100 LT", ":1\r\n"),
+            ("PERSIST k", ":1\r\n"),
+            ("EXPIRE k 100 GT", ":0\r\n"),
+            ("EXPIRE a", "-ERR wrong number of arguments for 'expire' command\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn ttl_family() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SET k v", "+OK\r\n"),
+            ("TTL k", ":-1\r\n"),
+            ("PTTL k", ":-1\r\n"),
+            ("TTL nokey", ":-2\r\n"),
+            ("PTTL nokey", ":-2\r\n"),
+            ("EXPIRETIME k", ":-1\r\n"),
+            ("EXPIRETIME nokey", ":-2\r\n"),
+            ("PEXPIRETIME nokey", ":-2\r\n"),
+            ("PEXPIREAT k 32503680000000", ":1\r\n"),
+            ("EXPIRETIME k", ":32503680000\r\n"),
+            ("PEXPIRETIME k", ":32503680000000\r\n"),
+            ("EXPIREAT k 32503680000", ":1\r\n"),
+            ("PEXPIRETIME k", ":32503680000000\r\n"),
+            ("PEXPIREAT k 32503680000499", ":1\r\n"),
+            ("EXPIRETIME k", ":32503680000\r\n"),
+            ("PEXPIREAT k 32503680000500", ":1\r\n"),
+            ("EXPIRETIME k", ":32503680001\r\n"),
+        ]);
+        // Relative TTLs: bounded, not exact.
+        t.check(&[("PEXPIRE k 100000", ":1\r\n")]);
+        let pttl: i64 = t.text(&["PTTL", "k"])[1..].trim().parse().unwrap();
+        assert!((99_000..=100_000).contains(&pttl), "pttl {}", pttl);
+        t.check(&[("TTL k", ":100\r\n")]);
+    }
+
+    #[test]
+    fn expire_in_the_past_deletes() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SET k v", "+OK\r\n"),
+            ("EXPIRE k 0", ":1\r\n"),
+            ("EXISTS k", ":0\r\n"),
+            ("SET k v", "+OK\r\n"),
+            ("EXPIRE k -5", ":1\r\n"),
+            ("EXISTS k", ":0\r\n"),
+            ("SET k v", "+OK\r\n"),
+            ("PEXPIREAT k 1", ":1\r\n"),
+            ("EXISTS k", ":0\r\n"),
+            ("PEXPIREAT k -9223372036854775808", ":0\r\n"),
+            ("EXPIRE k -9223372036854775", ":0\r\n"),
+        ]);
+        let dirty = t.srv.dirty;
+        t.check(&[("SET k v", "+OK\r\n"), ("EXPIREAT k 100", ":1\r\n")]);
+        assert_eq!(t.srv.dirty, dirty + 2);
+        assert!(t.srv.dbs[0].is_empty());
+        assert!(t.srv.dbs[0].expires.is_empty());
+    }
+
+    #[test]
+    fn lazily_expired_keys_are_invisible() {
+        let mut t = TestServer::new();
+        t.check(&[("MSET a 1 b 2 c 3", "+OK\r\n")]);
+        let past = crate::server::unix_ms() - 10;
+        t.srv.dbs[0].set_expire(b"a", past);
+        t.srv.dbs[0].set_expire(b"b", past);
+        // KEYS skips expired keys without deleting them.
+        t.check(&[("KEYS *", "*1\r\n$1\r\nc\r\n"), ("KEYS [ab]", "*0\r\n")]);
+        assert_eq!(t.srv.dbs[0].len(), 3);
+        t.check(&[
+            ("EXISTS a b c", ":1\r\n"),
+            ("TTL a", ":-2\r\n"),
+            ("TYPE b", "+none\r\n"),
+            ("RENAME a x", "-ERR no such key\r\n"),
+            ("RANDOMKEY", "$1\r\nc\r\n"),
+            ("SCAN 0", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\nc\r\n"),
+        ]);
+        assert_eq!(t.srv.dbs[0].len(), 1);
+        assert_eq!(t.srv.stats.expired_keys, 2);
+        // RANDOMKEY on a db whose keys all expired: null, and they are gone.
+        t.srv.dbs[0].set_expire(b"c", past);
+        t.check(&[("RANDOMKEY", "$-1\r\n")]);
+        assert!(t.srv.dbs[0].is_empty());
+    }
+
+    #[test]
+    fn rename_keeps_ttl() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SET a 1", "+OK\r\n"),
+            ("RENAME nokey x", "-ERR no such key\r\n"),
+            ("RENAMENX nokey x", "-ERR no such key\r\n"),
+            ("RENAME a a", "+OK\r\n"),
+            ("RENAMENX a a", ":0\r\n"),
+            ("SET b 2", "+OK\r\n"),
+            ("RENAMENX a b", ":0\r\n"),
+            ("EXPIRE a 100", ":1\r\n"),
+            ("RENAME a z", "+OK\r\n"),
+            ("TTL z", ":100\r\n"),
+            ("EXISTS a", ":0\r\n"),
+            ("RENAME z b", "+OK\r\n"),
+            ("GET b", "$1\r\n1\r\n"),
+            ("TTL b", ":100\r\n"),
+            ("SET c 3", "+OK\r\n"),
+            ("RENAMENX b c2", ":1\r\n"),
+            ("TTL c2", ":100\r\n"),
+            ("RENAME c c2", "+OK\r\n"),
+            ("TTL c2", ":-1\r\n"),
+            ("DBSIZE", ":1\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn move_with_ttl() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SET b 1", "+OK\r\n"),
+            ("EXPIRE b 100", ":1\r\n"),
+            ("MOVE b 0", "-ERR source and destination objects are the same\r\n"),
+            ("MOVE nokey 0", "-ERR source and destination objects are the same\r\n"),
+            ("MOVE b 16", "-ERR DB index is out of range\r\n"),
+            ("MOVE b -1", "-ERR DB index is out of range\r\n"),
+            ("MOVE b x", "-ERR value is not an integer or out of range\r\n"),
+            ("MOVE b 99999999999", "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n"),
+            ("MOVE nokey 1", ":0\r\n"),
+            ("MOVE b 1", ":1\r\n"),
+            ("MOVE b 1", ":0\r\n"),
+            ("EXISTS b", ":0\r\n"),
+            ("SELECT 1", "+OK\r\n"),
+            ("TTL b", ":100\r\n"),
+            ("SET b x", "+OK\r\n"),
+            ("SELECT 0", "+OK\r\n"),
+            ("SET b y", "+OK\r\n"),
+            ("MOVE b 1", ":0\r\n"),
+            ("GET b", "$1\r\ny\r\n"),
+        ]);
+        assert!(t.srv.dbs[0].expires.is_empty());
+    }
+
+    #[test]
+    fn copy_options_and_ttl() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SET b y", "+OK\r\n"),
+            ("SELECT 1", "+OK\r\n"),
+            ("SET b x", "+OK\r\n"),
+            ("SELECT 0", "+OK\r\n"),
+            ("COPY b b", "-ERR source and destination objects are the same\r\n"),
+            ("COPY b b DB 1", ":0\r\n"),
+            ("COPY b b DB 1 REPLACE", ":1\r\n"),
+            ("COPY b c DB 16", "-ERR DB index is out of range\r\n"),
+            ("COPY b c DB", "-ERR syntax error\r\n"),
+            ("COPY b c FOO", "-ERR syntax error\r\n"),
+            ("COPY b c DB x", "-ERR value is not an integer or out of range\r\n"),
+            ("COPY b c DB 99999999999", "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n"),
+            ("COPY nokey c", ":0\r\n"),
+            ("SET n 5", "+OK\r\n"),
+            ("COPY n n2", ":1\r\n"),
+            ("OBJECT ENCODING n2", "$3\r\nint\r\n"),
+            ("COPY b n2", ":0\r\n"),
+            ("COPY b n2 REPLACE", ":1\r\n"),
+            ("GET n2", "$1\r\ny\r\n"),
+            ("SELECT 1", "+OK\r\n"),
+            ("GET b", "$1\r\ny\r\n"),
+            ("SELECT 0", "+OK\r\n"),
+            // TTL travels with the copy; the copy is independent.
+            ("SET r abc", "+OK\r\n"),
+            ("APPEND r d", ":4\r\n"),
+            ("EXPIRE r 100", ":1\r\n"),
+            ("COPY r r2", ":1\r\n"),
+            ("TTL r2", ":100\r\n"),
+            ("OBJECT ENCODING r2", "$3\r\nraw\r\n"),
+            ("APPEND r2 e", ":5\r\n"),
+            ("GET r", "$4\r\nabcd\r\n"),
+            ("COPY r r3 DB 2", ":1\r\n"),
+            ("SELECT 2", "+OK\r\n"),
+            ("TTL r3", ":100\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn swapdb_swaps_data_and_ttls_not_ids() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SWAPDB 0 16", "-ERR DB index is out of range\r\n"),
+            ("SWAPDB x 1", "-ERR invalid first DB index\r\n"),
+            ("SWAPDB 1 x", "-ERR invalid second DB index\r\n"),
+            ("SWAPDB -1 0", "-ERR DB index is out of range\r\n"),
+            ("SWAPDB 99999999999 0", "-ERR invalid first DB index\r\n"),
+            ("SWAPDB 0 0", "+OK\r\n"),
+            ("SET a 1", "+OK\r\n"),
+            ("EXPIRE a 100", ":1\r\n"),
+            ("SWAPDB 0 1", "+OK\r\n"),
+            ("EXISTS a", ":0\r\n"),
+            ("DBSIZE", ":0\r\n"),
+            ("SELECT 1", "+OK\r\n"),
+            ("TTL a", ":100\r\n"),
+            ("SWAPDB 1 0", "+OK\r\n"),
+            ("EXISTS a", ":0\r\n"),
+        ]);
+        for (i, db) in t.srv.dbs.iter().enumerate() {
+            assert_eq!(db.id, i);
+        }
+        assert_eq!(t.srv.dbs[0].expires.len(), 1);
+    }
+
+    #[test]
+    fn flush_counts_dirty_and_frees() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("FLUSHDB foo", "-ERR syntax error\r\n"),
+            ("FLUSHALL x y", "-ERR syntax error\r\n"),
+            ("MSET a 1 b 2 c 3", "+OK\r\n"),
+            ("SELECT 1", "+OK\r\n"),
+            ("MSET a 1 b 2", "+OK\r\n"),
+            ("EXPIRE a 10", ":1\r\n"),
+        ]);
+        let d = t.srv.dirty;
+        t.check(&[("FLUSHDB async", "+OK\r\n"), ("DBSIZE", ":0\r\n")]);
+        assert_eq!(t.srv.dirty, d + 2);
+        assert!(t.srv.dbs[1].expires.is_empty());
+        t.check(&[("FLUSHDB SYNC", "+OK\r\n")]);
+        assert_eq!(t.srv.dirty, d + 2);
+        t.check(&[("FLUSHALL", "+OK\r\n"), ("SELECT 0", "+OK\r\n"), ("DBSIZE", ":0\r\n")]);
+        assert_eq!(t.srv.dirty, d + 5);
+        // A big value handed to the lazyfree thread.
+        t.check(&[("MSET a 1 b 2", "+OK\r\n"), ("FLUSHALL ASYNC", "+OK\r\n"), ("KEYS *", "*0\r\n")]);
+        let start = std::time::Instant::now();
+        while t.srv.lazyfree.freed_objects() == 0 {
+            assert!(start.elapsed().as_secs() < 5, "lazyfree thread never freed the flushed db");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn object_subcommands() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("OBJECT HELP", "*15\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+ENCODING <key>\r\n+    Return the kind of internal representation used in order to store the value\r\n+    associated with a <key>.\r\n+FREQ <key>\r\n+    Return the access frequency index of the <key>. The returned integer is\r\n+    proportional to the logarithm of the recent access frequency of the key.\r\n+IDLETIME <key>\r\n+    Return the idle time of the <key>, that is the approximated number of\r\n+    seconds elapsed since the last access to the key.\r\n+REFCOUNT <key>\r\n+    Return the number of references of the value associated with the specified\r\n+    <key>.\r\n+HELP\r\n+    Prints this help.\r\n"),
+            ("OBJECT", "-ERR wrong number of arguments for 'object' command\r\n"),
+            ("OBJECT FOO", "-ERR unknown subcommand 'FOO'. Try OBJECT HELP.\r\n"),
+            ("OBJECT ENCODING", "-ERR wrong number of arguments for 'object|encoding' command\r\n"),
+            ("OBJECT ENCODING a b", "-ERR wrong number of arguments for 'object|encoding' command\r\n"),
+            ("OBJECT HELP x", "-ERR wrong number of arguments for 'object|help' command\r\n"),
+            ("SET k 100", "+OK\r\n"),
+            ("OBJECT REFCOUNT k", ":2147483647\r\n"),
+            ("OBJECT ENCODING k", "$3\r\nint\r\n"),
+            ("SET k2 10000", "+OK\r\n"),
+            ("OBJECT REFCOUNT k2", ":1\r\n"),
+            ("OBJECT ENCODING k2", "$3\r\nint\r\n"),
+            ("SET k3 abc", "+OK\r\n"),
+            ("OBJECT ENCODING k3", "$6\r\nembstr\r\n"),
+            ("OBJECT REFCOUNT k3", ":1\r\n"),
+            ("OBJECT FREQ k3", "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n"),
+            ("OBJECT IDLETIME k3", ":0\r\n"),
+            ("OBJECT ENCODING nokey", "$-1\r\n"),
+            ("OBJECT FREQ nokey", "$-1\r\n"),
+            ("OBJECT IDLETIME nokey", "$-1\r\n"),
+            ("OBJECT REFCOUNT nokey", "$-1\r\n"),
+            ("SET k -1", "+OK\r\n"),
+            ("OBJECT REFCOUNT k", ":1\r\n"),
+            ("APPEND k3 x", ":4\r\n"),
+            ("OBJECT ENCODING k3", "$3\r\nraw\r\n"),
+            ("SET k4 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "+OK\r\n"),
+            ("OBJECT ENCODING k4", "$3\r\nraw\r\n"),
+            ("SET k5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "+OK\r\n"),
+            ("OBJECT ENCODING k5", "$6\r\nembstr\r\n"),
+        ]);
+    }
+
+    /// Sets the access clock of `key` to `secs` seconds ago.
+    fn age(t: &mut TestServer, key: &[u8], secs: u32) {
+        let e = t.srv.dbs[0].dict.get_entry_mut(key).unwrap();
+        e.key.set_lru(lru_clock().wrapping_sub(secs) & crate::db::LRU_CLOCK_MAX);
+    }
+
+    fn idle(t: &mut TestServer, key: &str) -> u64 {
+        t.text(&["OBJECT", "IDLETIME", key])[1..].trim().parse().unwrap()
+    }
+
+    #[test]
+    fn introspection_does_not_touch_the_clock() {
+        let mut t = TestServer::new();
+        t.check(&[("SET k v", "+OK\r\n"), ("SET other v", "+OK\r\n")]);
+        age(&mut t, b"k", 100);
+        assert_eq!(idle_seconds(t.srv.dbs[0].dict.get_entry(b"k").unwrap().key.lru()).min(100), 100);
+        for cmd in [&["TYPE", "k"][..], &["EXISTS", "k"], &["TTL", "k"], &["PTTL", "k"], &["OBJECT", "ENCODING", "k"], &["SCAN", "0"], &["KEYS", "*"]] {
+            t.run(cmd);
+            let i = idle(&mut t, "k");
+            assert!((100..=102).contains(&i), "{:?} touched the key: idle {}", cmd, i);
+        }
+        t.run(&["TOUCH", "k"]);
+        assert!(idle(&mut t, "k") <= 1);
+        age(&mut t, b"k", 100);
+        t.run(&["GET", "k"]);
+        assert!(idle(&mut t, "k") <= 1);
+    }
+
+    #[test]
+    fn scan_arguments() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SET a 1", "+OK\r\n"),
+            ("SCAN 0", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN 0 COUNT 0", "-ERR syntax error\r\n"),
+            ("SCAN 0 COUNT -1", "-ERR syntax error\r\n"),
+            ("SCAN 0 COUNT x", "-ERR value is not an integer or out of range\r\n"),
+            ("SCAN x", "-ERR invalid cursor\r\n"),
+            ("SCAN \" 1\"", "-ERR invalid cursor\r\n"),
+            ("SCAN 0x1", "-ERR invalid cursor\r\n"),
+            ("SCAN 1.5", "-ERR invalid cursor\r\n"),
+            ("SCAN 18446744073709551616", "-ERR invalid cursor\r\n"),
+            ("SCAN +0", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN -0", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN \"\"", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN 0 MATCH", "-ERR syntax error\r\n"),
+            ("SCAN 0 FOO bar", "-ERR syntax error\r\n"),
+            ("SCAN 0 MATCH a*", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN 0 MATCH b*", "*2\r\n$1\r\n0\r\n*0\r\n"),
+            ("SCAN 0 TYPE string", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN 0 TYPE STRING", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+            ("SCAN 0 TYPE list", "*2\r\n$1\r\n0\r\n*0\r\n"),
+            ("SCAN 0 count 5 count 10 match * type string", "*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n"),
+        ]);
+        assert_eq!(super::parse_cursor(b"-1").unwrap(), u64::MAX);
+        assert_eq!(super::parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
+        assert!(super::parse_cursor(b"+").is_err());
+        assert!(super::parse_cursor(b"- 1").is_err());
+    }
+
+    /// Parses a SCAN reply into (cursor, keys).
+    fn scan_once(t: &mut TestServer, cursor: u64, count: usize) -> (u64, Vec<String>) {
+        let reply = t.text(&["SCAN".to_string(), cursor.to_string(), "COUNT".into(), count.to_string()]);
+        let lines: Vec<&str> = reply.split("\r\n").collect();
+        assert_eq!(lines[0], "*2");
+        let next = lines[2].parse().unwrap();
+        let n: usize = lines[3][1..].parse().unwrap();
+        let keys = (0..n).map(|i| lines[5 + 2 * i].to_string()).collect();
+        (next, keys)
+    }
+
+    #[test]
+    fn scan_returns_every_stable_key_while_the_table_resizes() {
+        let mut t = TestServer::new();
+        let stable: Vec<String> = (0..2000).map(|i| format!("stable:{}", i)).collect();
+        for k in &stable {
+            t.run(&["SET", k.as_str(), "1"]);
+        }
+        let mut seen = HashSet::new();
+        let mut cursor = 0;
+        let mut round = 0usize;
+        let mut churn = 0usize;
+        let mut sizes = HashSet::new();
+        // (rehashing, grown): scans ran while growing and while shrinking.
+        let mut states = HashSet::new();
+        loop {
+            sizes.insert(t.srv.dbs[0].dict.buckets());
+            states.insert((t.srv.dbs[0].dict.is_rehashing(), t.srv.dbs[0].len() > 10_000));
+            let (next, keys) = scan_once(&mut t, cursor, 7);
+            seen.extend(keys);
+            cursor = next;
+            round += 1;
+            // Alternate between growing the table a lot and emptying it
+            // again (so it shrinks), with incremental rehashing in between.
+            match round % 60 {
+                5 => {
+                    for _ in 0..20_000 {
+                        t.srv.dbs[0].add(format!("churn:{}", churn).as_bytes(), crate::types::value::Value::Int(1));
+                        churn += 1;
+                    }
+                }
+                30 => {
+                    let victims: Vec<Vec<u8>> =
+                        t.srv.dbs[0].dict.iter().map(|(k, _)| k.as_bytes().to_vec()).filter(|k| k.starts_with(b"churn:")).collect();
+                    for k in victims {
+                        t.srv.dbs[0].remove(&k);
+                    }
+                    // Finish the growth, then start shrinking.
+                    while t.srv.dbs[0].dict.rehash(1000) {}
+                    t.srv.dbs[0].dict.shrink_if_needed();
+                }
+                _ => {
+                    t.srv.dbs[0].dict.rehash(10);
+                }
+            }
+            if cursor == 0 {
+                break;
+            }
+            assert!(round < 100_000, "scan does not terminate");
+        }
+        for k in &stable {
+            assert!(seen.contains(k), "SCAN missed {}", k);
+        }
+        assert!(sizes.len() >= 3, "the table never resized mid-scan: {:?}", sizes);
+        assert!(states.contains(&(true, true)) && states.contains(&(true, false)), "no scan while growing and shrinking: {:?}", states);
+    }
+
+    #[test]
+    fn keys_glob() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("MSET hello 1 hallo 2 hxllo 3 hllo 4 heeeello 5", "+OK\r\n"),
+            ("KEYS nothing*", "*0\r\n"),
+            ("KEYS h\\*", "*0\r\n"),
+        ]);
+        // Order is the table's; compare as sets.
+        let mut keys = |pattern: &str| -> Vec<String> {
+            let reply = t.text(&["KEYS", pattern]);
+            let mut v: Vec<String> = reply.split("\r\n").skip(2).step_by(2).filter(|s| !s.is_empty()).map(String::from).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(keys("h[^e]llo"), ["hallo", "hxllo"]);
+        assert_eq!(keys("h[a-e]llo"), ["hallo", "hello"]);
+        assert_eq!(keys("h*llo"), ["hallo", "heeeello", "hello", "hllo", "hxllo"]);
+        assert_eq!(keys("h?llo"), ["hallo", "hello", "hxllo"]);
+        assert_eq!(keys("*"), ["hallo", "heeeello", "hello", "hllo", "hxllo"]);
+    }
+}
