@@ -626,7 +626,7 @@ fn expire_generic(ctx: &mut Ctx, relative: bool, unit: Unit) -> CmdResult {
     // A key without TTL counts as an infinite TTL for GT and LT.
     let refused = (flags.nx && current.is_some())
         || (flags.xx && current.is_none())
-        || (flags.gt && current.map_or(true, |cur| when <= cur))
+        || (flags.gt && current.is_none_or(|cur| when <= cur))
         || (flags.lt && current.is_some_and(|cur| when >= cur));
     if refused {
         ctx.c.out.int(0);
@@ -1271,4 +1271,42 @@ mod tests {
         assert_eq!(keys("h?llo"), ["hallo", "hello", "hxllo"]);
         assert_eq!(keys("*"), ["hallo", "heeeello", "hello", "hllo", "hxllo"]);
     }
+
+    /// Runs a handler directly and returns what it asked to propagate
+    /// instead of its argv (None: the argv as received).
+    fn propagated(t: &mut TestServer, cmd: &str) -> Option<String> {
+        let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
+        let argv = crate::net::resp::Argv::from_slices(&argv);
+        let id = t.srv.commands.lookup(argv.get(0)).unwrap();
+        let handler = t.srv.commands.cmd(id).handler;
+        t.srv.now_ms = crate::server::unix_ms();
+        let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
+        handler(&mut ctx).unwrap();
+        let rewritten = ctx.rewritten.take();
+        t.client.out.buf.clear();
+        rewritten.map(|r| r.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" "))
+    }
+
+    #[test]
+    fn expire_propagates_absolute_deadlines() {
+        let mut t = TestServer::new();
+        t.check(&[("MSET a 1 b 2 c 3", "+OK\r\n")]);
+        let before = crate::server::unix_ms();
+        let p = propagated(&mut t, "EXPIRE a 100 NX").unwrap();
+        let parts: Vec<&str> = p.split(' ').collect();
+        assert_eq!((parts[0], parts[1], parts[3]), ("PEXPIREAT", "a", "NX"));
+        let when: i64 = parts[2].parse().unwrap();
+        assert!(when >= before + 100_000 && when <= crate::server::unix_ms() + 100_000);
+        assert_eq!(t.srv.dbs[0].expire_of(b"a"), Some(when));
+        assert_eq!(propagated(&mut t, "EXPIREAT a 32503680000").as_deref(), Some("PEXPIREAT a 32503680000000"));
+        assert_eq!(propagated(&mut t, "PEXPIREAT a 32503680000001"), None);
+        let p = propagated(&mut t, "PEXPIRE a 5000").unwrap();
+        assert!(p.starts_with("PEXPIREAT a "), "{}", p);
+        // A deadline in the past deletes, propagated per lazyfree-lazy-expire.
+        assert_eq!(propagated(&mut t, "EXPIRE a -1").as_deref(), Some("DEL a"));
+        t.srv.config.lazyfree_lazy_expire = true;
+        assert_eq!(propagated(&mut t, "PEXPIREAT b 1").as_deref(), Some("UNLINK b"));
+        assert!(t.srv.dbs[0].dict.get(b"a").is_none() && t.srv.dbs[0].dict.get(b"b").is_none());
+    }
+
 }
