@@ -1309,4 +1309,31 @@ mod tests {
         assert!(t.srv.dbs[0].dict.get(b"a").is_none() && t.srv.dbs[0].dict.get(b"b").is_none());
     }
 
+
+    fn wait_freed(t: &TestServer, n: u64) {
+        let start = std::time::Instant::now();
+        while t.srv.lazyfree.freed_objects() < n {
+            assert!(start.elapsed().as_secs() < 5, "lazyfree thread freed {} of {}", t.srv.lazyfree.freed_objects(), n);
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn unlink_frees_big_values_in_the_background() {
+        let mut t = TestServer::new();
+        let big = "x".repeat(200_000);
+        t.run(&["SET", "big", big.as_str()]);
+        t.run(&["SET", "small", "1"]);
+        t.check(&[("UNLINK big small", ":2\r\n")]);
+        wait_freed(&t, 1);
+        // DEL frees inline unless lazyfree-lazy-user-del.
+        t.run(&["SET", "big", big.as_str()]);
+        t.check(&[("DEL big", ":1\r\n")]);
+        assert_eq!(t.srv.lazyfree.freed_objects() + t.srv.lazyfree.pending_objects(), 1);
+        t.srv.config.lazyfree_lazy_user_del = true;
+        t.run(&["SET", "big", big.as_str()]);
+        t.check(&[("DEL big", ":1\r\n"), ("EXISTS big", ":0\r\n")]);
+        wait_freed(&t, 2);
+    }
+
 }
