@@ -88,6 +88,36 @@ impl ReplyError {
             parent.to_ascii_uppercase()
         ))
     }
+    /// getIntFromObjectOrReply's range error (MOVE/COPY DB indexes).
+    pub fn int_out_of_range() -> Self {
+        Self::fixed("ERR value is out of range, value must between -2147483648 and 2147483647")
+    }
+    pub fn invalid_cursor() -> Self {
+        Self::fixed("ERR invalid cursor")
+    }
+    pub fn expire_nx_incompatible() -> Self {
+        Self::fixed("ERR NX and XX, GT or LT options at the same time are not compatible")
+    }
+    pub fn expire_gt_lt_incompatible() -> Self {
+        Self::fixed("ERR GT and LT options at the same time are not compatible")
+    }
+    /// "Unsupported option %s": the C format stops at the first NUL byte.
+    pub fn unsupported_option(opt: &[u8]) -> Self {
+        let end = opt.iter().position(|&b| b == 0).unwrap_or(opt.len());
+        Self::err(format!("Unsupported option {}", String::from_utf8_lossy(&opt[..end])))
+    }
+    pub fn invalid_first_db_index() -> Self {
+        Self::fixed("ERR invalid first DB index")
+    }
+    pub fn invalid_second_db_index() -> Self {
+        Self::fixed("ERR invalid second DB index")
+    }
+    pub fn lfu_not_selected() -> Self {
+        Self::fixed("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+    }
+    pub fn lfu_selected() -> Self {
+        Self::fixed("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+    }
     pub fn debug_disabled() -> Self {
         Self::fixed("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
     }

@@ -73,11 +73,80 @@ impl Server {
                     self.expire_next_db = db;
                     return;
                 }
-                if sampled == 0 || expired * 100 / sampled <= ACCEPTABLE_STALE_PERCENT || cursor == 0 {
+                // Repeat while the sample was mostly stale, or empty (a sparse
+                // table after a mass expiry: keep walking, the time budget
+                // bounds it). Stop after a full pass over the table.
+                if cursor == 0 || (sampled > 0 && expired * 100 / sampled <= ACCEPTABLE_STALE_PERCENT) {
                     break;
                 }
             }
         }
         self.expire_next_db = (self.expire_next_db + 1) % dbs.max(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::server::{unix_ms, Server};
+    use crate::types::value::Value;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_hundred_thousand_keys_expire_in_bounded_cycles() {
+        let mut srv = Server::new(Config::default());
+        let now = unix_ms();
+        for i in 0..100_000 {
+            let k = format!("volatile:{}", i);
+            srv.dbs[0].add(k.as_bytes(), Value::Int(i));
+            srv.dbs[0].set_expire(k.as_bytes(), now + 1);
+        }
+        // Keys that must survive: without TTL, and with a long one, in two dbs.
+        for i in 0..1000 {
+            let k = format!("kept:{}", i);
+            srv.dbs[0].add(k.as_bytes(), Value::Int(i));
+            let k = format!("later:{}", i);
+            srv.dbs[0].add(k.as_bytes(), Value::Int(i));
+            srv.dbs[0].set_expire(k.as_bytes(), now + 3_600_000);
+        }
+        for i in 0..5000 {
+            let k = format!("volatile:{}", i);
+            srv.dbs[3].add(k.as_bytes(), Value::Int(i));
+            srv.dbs[3].set_expire(k.as_bytes(), now + 1);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        let budget = Duration::from_micros(25 * 1_000_000 / 100 / srv.hz as u64);
+        let mut calls = 0;
+        let mut worst = Duration::ZERO;
+        while srv.dbs[0].expires.len() > 1000 || !srv.dbs[3].expires.is_empty() {
+            let start = Instant::now();
+            srv.active_expire_cycle();
+            let took = start.elapsed();
+            worst = worst.max(took);
+            assert!(took < Duration::from_millis(30), "one cycle took {:?} (budget {:?})", took, budget);
+            calls += 1;
+            assert!(calls < 5000, "active expiry makes no progress");
+        }
+        assert!(calls > 1, "expected several bounded cycles, not one");
+        assert_eq!(srv.stats.expired_keys, 105_000);
+        assert_eq!(srv.dbs[0].len(), 2000);
+        assert!(srv.dbs[3].is_empty());
+        assert!(srv.dbs[0].dict.get(b"kept:7").is_some());
+        assert!(srv.dbs[0].expire_of(b"later:7").is_some());
+        eprintln!("{} cycles, worst {:?}", calls, worst);
+    }
+
+    #[test]
+    fn keys_without_due_deadlines_stay() {
+        let mut srv = Server::new(Config::default());
+        let now = unix_ms();
+        for i in 0..100 {
+            let k = format!("k:{}", i);
+            srv.dbs[0].add(k.as_bytes(), Value::Int(i));
+            srv.dbs[0].set_expire(k.as_bytes(), now + 60_000);
+        }
+        srv.active_expire_cycle();
+        assert_eq!(srv.dbs[0].len(), 100);
+        assert!(srv.dbs[0].avg_ttl > 50_000, "avg_ttl {}", srv.dbs[0].avg_ttl);
     }
 }

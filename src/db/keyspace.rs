@@ -126,6 +126,35 @@ impl Server {
         }
     }
 
+    /// Swaps the contents of databases `a` and `b` (SWAPDB); both indexes
+    /// must be valid.
+    pub fn swap_databases(&mut self, a: usize, b: usize) {
+        if a == b {
+            return;
+        }
+        let (lo, hi) = (a.min(b), a.max(b));
+        let (left, right) = self.dbs.split_at_mut(hi);
+        crate::db::Db::swap_data(&mut left[lo], &mut right[0]);
+        // WATCHed keys in both databases and clients blocked on keys that
+        // may now exist hook in here (touchAllWatchedKeysInDb,
+        // scanDatabaseForReadyKeys) when transactions and blocking land.
+    }
+
+    /// Removes every key of database `db` (emptyData for one db); with
+    /// `lazy` the old tables are freed on the lazyfree thread. Returns the
+    /// number of keys removed.
+    pub fn empty_db(&mut self, db: usize, lazy: bool) -> u64 {
+        let removed = self.dbs[db].len() as u64;
+        let (dict, expires) = self.dbs[db].take_all();
+        if lazy && removed > 0 {
+            self.lazyfree.free((dict, expires));
+        } else {
+            drop((dict, expires));
+        }
+        // WATCH invalidation of the whole db (signalFlushedDb) hooks in here.
+        removed
+    }
+
     /// Frees a value, on the lazyfree thread when asked to and when it is
     /// big enough to be worth it (LAZYFREE_THRESHOLD, 64 elements in Redis).
     pub fn free_value(&mut self, v: Value, lazy: bool) {

@@ -115,6 +115,16 @@ impl Db {
         self.expires.remove(key).is_some()
     }
 
+    /// Exchanges the data of two databases (dbSwapDatabases): the dicts and
+    /// the expiry bookkeeping move, the ids stay, so clients that selected
+    /// an index see the other data from now on.
+    pub fn swap_data(a: &mut Db, b: &mut Db) {
+        std::mem::swap(&mut a.dict, &mut b.dict);
+        std::mem::swap(&mut a.expires, &mut b.expires);
+        std::mem::swap(&mut a.expires_cursor, &mut b.expires_cursor);
+        std::mem::swap(&mut a.avg_ttl, &mut b.avg_ttl);
+    }
+
     /// Empties the database, handing back the old dicts (FLUSHDB ASYNC frees
     /// them on another thread).
     pub fn take_all(&mut self) -> (Dict<Value>, Dict<i64>) {
