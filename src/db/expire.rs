@@ -17,11 +17,33 @@ const ACCEPTABLE_STALE_PERCENT: usize = 10;
 const SLOW_TIME_PERC: u64 = 25;
 
 impl Server {
+    /// The slow cycle, from cron: up to 25% of a cron period.
     pub fn active_expire_cycle(&mut self) {
-        if !self.active_expire_enabled {
+        let budget = Duration::from_micros(SLOW_TIME_PERC * 1_000_000 / 100 / self.hz.max(1) as u64);
+        self.expire_hit_time_cap = self.active_expire_cycle_for(budget);
+    }
+
+    /// The fast cycle, before the loop sleeps: 1 ms at most, at most every
+    /// 2 ms, and only while the previous cycle ran out of time (so a mass
+    /// expiry is reclaimed between client events, not only at cron ticks).
+    pub fn active_expire_cycle_fast(&mut self) {
+        if !self.expire_hit_time_cap {
             return;
         }
-        let budget = Duration::from_micros(SLOW_TIME_PERC * 1_000_000 / 100 / self.hz.max(1) as u64);
+        let now = std::time::Instant::now();
+        if self.last_fast_expire.is_some_and(|t| now.duration_since(t) < Duration::from_millis(2)) {
+            return;
+        }
+        self.last_fast_expire = Some(now);
+        self.expire_hit_time_cap = self.active_expire_cycle_for(Duration::from_micros(1000));
+    }
+
+    /// Runs expiry for up to `budget`; true when it stopped because the
+    /// budget ran out.
+    fn active_expire_cycle_for(&mut self, budget: Duration) -> bool {
+        if !self.active_expire_enabled {
+            return false;
+        }
         let start = Instant::now();
         let dbs = self.dbs.len();
         let mut keys_due = Vec::with_capacity(KEYS_PER_LOOP);
@@ -71,7 +93,7 @@ impl Server {
                 if start.elapsed() >= budget {
                     self.stats.expired_time_cap_reached_count += 1;
                     self.expire_next_db = db;
-                    return;
+                    return true;
                 }
                 // Repeat while the sample was mostly stale, or empty (a sparse
                 // table after a mass expiry: keep walking, the time budget
@@ -82,6 +104,7 @@ impl Server {
             }
         }
         self.expire_next_db = (self.expire_next_db + 1) % dbs.max(1);
+        false
     }
 }
 

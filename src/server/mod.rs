@@ -189,6 +189,9 @@ pub struct Server {
     pub notify_flags: u32,
     pub active_expire_enabled: bool,
     pub expire_next_db: usize,
+    /// The last active expiry cycle ran out of time (the fast cycle runs).
+    pub expire_hit_time_cap: bool,
+    pub last_fast_expire: Option<Instant>,
     /// Unix seconds of the last successful save (LASTSAVE).
     pub lastsave: i64,
     /// Peak of used memory (INFO used_memory_peak).
@@ -233,6 +236,8 @@ impl Server {
             notify_flags: 0,
             active_expire_enabled: true,
             expire_next_db: 0,
+            expire_hit_time_cap: false,
+            last_fast_expire: None,
             lastsave: now / 1000,
             used_memory_peak: 0,
             executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),

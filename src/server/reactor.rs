@@ -379,6 +379,7 @@ impl Reactor {
 
     /// Work before sleeping: write replies, close clients marked for it.
     fn before_sleep(&mut self, srv: &mut Server) {
+        srv.active_expire_cycle_fast();
         // Writes can add more closes; closes never add writes.
         let writes = std::mem::take(&mut srv.pending_writes);
         for idx in writes {
