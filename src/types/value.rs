@@ -86,6 +86,8 @@ pub enum Value {
     Int(i64),
     Emb { len: u8, data: [u8; EMB_INLINE] },
     Str(Sds),
+    List(Box<super::list::List>),
+    Set(Box<super::set::Set>),
 }
 
 impl Value {
@@ -126,6 +128,8 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) | Value::Emb { .. } | Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
         }
     }
 
@@ -141,6 +145,8 @@ impl Value {
                     "embstr"
                 }
             }
+            Value::List(l) => l.encoding(),
+            Value::Set(s) => s.encoding(),
         }
     }
 
@@ -155,6 +161,7 @@ impl Value {
             }
             Value::Emb { len, data } => Some(&data[..*len as usize]),
             Value::Str(s) => Some(s.as_bytes()),
+            _ => None,
         }
     }
 
@@ -190,6 +197,8 @@ impl Value {
         match self {
             Value::Int(_) | Value::Emb { .. } => 0,
             Value::Str(s) => s.alloc_size(),
+            Value::List(l) => l.mem_usage(),
+            Value::Set(s) => s.mem_usage(),
         }
     }
 }
