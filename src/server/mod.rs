@@ -200,6 +200,9 @@ pub struct Server {
     pub tcp_port: u16,
     /// The running command's client asked for CLIENT NO-TOUCH.
     pub no_touch: bool,
+    /// Listeners bound by CONFIG SET port/bind, installed by the reactor
+    /// before it sleeps.
+    pub replace_tcp_listeners: Option<Vec<mio::net::TcpListener>>,
     /// Pid of the forked child (snapshot, AOF rewrite), if one runs.
     pub child_pid: Option<i32>,
 }
@@ -243,6 +246,7 @@ impl Server {
             executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
             no_touch: false,
             child_pid: None,
+            replace_tcp_listeners: None,
         }
     }
 

@@ -67,7 +67,7 @@ pub struct Reactor {
 
 /// Binds every address of `bind` on `port`. Addresses prefixed with '-' are
 /// optional (skipped when unavailable), as in Redis.
-fn bind_tcp(bind: &[String], port: u16, backlog: i32) -> io::Result<Vec<TcpListener>> {
+pub fn bind_tcp(bind: &[String], port: u16, backlog: i32) -> io::Result<Vec<TcpListener>> {
     use socket2::{Domain, Protocol, Socket, Type};
     let mut out = Vec::new();
     for spec in bind {
@@ -380,6 +380,9 @@ impl Reactor {
     /// Work before sleeping: write replies, close clients marked for it.
     fn before_sleep(&mut self, srv: &mut Server) {
         srv.active_expire_cycle_fast();
+        if let Some(new) = srv.replace_tcp_listeners.take() {
+            self.swap_tcp_listeners(new);
+        }
         // Writes can add more closes; closes never add writes.
         let writes = std::mem::take(&mut srv.pending_writes);
         for idx in writes {
@@ -389,6 +392,20 @@ impl Reactor {
         for idx in closes {
             if srv.clients.get(idx).is_some_and(|c| c.close_asap) {
                 self.free_client(srv, idx);
+            }
+        }
+    }
+
+    /// Installs listeners bound by CONFIG SET port/bind (the command binds
+    /// them first, so it can report failure; the old ones close here).
+    fn swap_tcp_listeners(&mut self, new: Vec<TcpListener>) {
+        for l in self.tcp.iter_mut() {
+            let _ = self.poll.registry().deregister(l);
+        }
+        self.tcp = new;
+        for (i, l) in self.tcp.iter_mut().enumerate() {
+            if let Err(e) = self.poll.registry().register(l, Token(i), Interest::READABLE) {
+                log::warn!("Failed to register listener: {}", e);
             }
         }
     }
