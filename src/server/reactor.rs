@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 /// Listener tokens are below this; client tokens are slab index + offset.
-const CLIENT_TOKEN_OFFSET: usize = 16;
-const UNIX_LISTENER: usize = 15;
+const CLIENT_TOKEN_OFFSET: usize = 32;
+const UNIX_LISTENER: usize = 16;
 /// Bytes asked for per read(2) (PROTO_IOBUF_LEN).
 const READ_CHUNK: usize = 16 * 1024;
 /// Reads per client per loop iteration before others get a turn.
