@@ -136,7 +136,10 @@ impl<V> Dict<V> {
             return None;
         }
         self.rehash_step();
-        let hash = hash_bytes(key);
+        self.find_mut(key, hash_bytes(key))
+    }
+
+    fn find_mut(&mut self, key: &[u8], hash: u64) -> Option<&mut Entry<V>> {
         let rehashing = self.rehash_idx.is_some();
         for table in self.tables.iter_mut() {
             if table.is_empty() {
@@ -157,14 +160,11 @@ impl<V> Dict<V> {
         None
     }
 
-    /// Adds a key known to be absent (the caller looked it up first, as
-    /// dbAdd does).
-    pub fn insert_new(&mut self, mut key: Key, val: V) {
+    /// Links a new entry at the head of its bucket; new entries go to the
+    /// table being filled while rehashing.
+    fn link_new(&mut self, mut key: Key, val: V, hash: u64) {
         key.set_lru(crate::db::lru_clock());
-        self.rehash_step();
         self.expand_if_needed();
-        let hash = hash_bytes(key.as_bytes());
-        // New entries go to the table being filled while rehashing.
         let t = if self.rehash_idx.is_some() { 1 } else { 0 };
         let table = &mut self.tables[t];
         let idx = (hash as usize) & (table.len() - 1);
@@ -173,37 +173,23 @@ impl<V> Dict<V> {
         self.used[t] += 1;
     }
 
+    /// Adds a key known to be absent (the caller looked it up first, as
+    /// dbAdd does).
+    pub fn insert_new(&mut self, key: Key, val: V) {
+        self.rehash_step();
+        let hash = hash_bytes(key.as_bytes());
+        self.link_new(key, val, hash);
+    }
+
     /// Sets `key` to `val`, returning the previous value; hashes the key once.
     pub fn insert(&mut self, key: &[u8], val: V) -> Option<V> {
         self.rehash_step();
         let hash = hash_bytes(key);
-        let rehashing = self.rehash_idx.is_some();
-        for table in self.tables.iter_mut() {
-            if table.is_empty() {
-                continue;
-            }
-            let idx = (hash as usize) & (table.len() - 1);
-            let mut cur = table[idx].as_deref_mut();
-            while let Some(e) = cur {
-                if e.key.as_bytes() == key {
-                    e.key.set_lru(crate::db::lru_clock());
-                    return Some(std::mem::replace(&mut e.val, val));
-                }
-                cur = e.next.as_deref_mut();
-            }
-            if !rehashing {
-                break;
-            }
+        if let Some(e) = self.find_mut(key, hash) {
+            e.key.set_lru(crate::db::lru_clock());
+            return Some(std::mem::replace(&mut e.val, val));
         }
-        self.expand_if_needed();
-        let t = if self.rehash_idx.is_some() { 1 } else { 0 };
-        let table = &mut self.tables[t];
-        let idx = (hash as usize) & (table.len() - 1);
-        let next = table[idx].take();
-        let mut key = Key::new(key);
-        key.set_lru(crate::db::lru_clock());
-        table[idx] = Some(Box::new(Entry { key, val, next }));
-        self.used[t] += 1;
+        self.link_new(Key::new(key), val, hash);
         None
     }
 
