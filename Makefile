@@ -1,0 +1,32 @@
+# ferrodis: make run | make test | make bench | make memory | make build | make clean
+CARGO ?= cargo
+CONF  ?= conf/redis.conf
+BIN   := target/release/ferrodis-server
+
+.PHONY: build run test bench memory clean
+
+build:
+	$(CARGO) build --release
+
+# Serves with conf/redis.conf when it exists, else with the built-in defaults.
+run: build
+	@if [ -f "$(CONF)" ]; then \
+		echo "./$(BIN) $(CONF)"; exec ./$(BIN) $(CONF); \
+	else \
+		echo "($(CONF) not found: running with the default configuration)"; exec ./$(BIN); \
+	fi
+
+# Unit and integration tests, in release mode so that timing-sensitive tests
+# behave; the integration tests need the real redis tools (installed first).
+test:
+	scripts/install-deps.sh
+	$(CARGO) test --release
+
+bench: build
+	scripts/bench.sh
+
+memory: build
+	scripts/memory.sh
+
+clean:
+	$(CARGO) clean
