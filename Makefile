@@ -19,14 +19,14 @@ run: build
 # Unit and integration tests, in release mode so that timing-sensitive tests
 # behave; the integration tests need the real redis tools (installed first).
 test:
-	scripts/install-deps.sh
+	bash scripts/install-deps.sh
 	$(CARGO) test --release
 
 bench: build
-	scripts/bench.sh
+	bash scripts/bench.sh
 
 memory: build
-	scripts/memory.sh
+	bash scripts/memory.sh
 
 clean:
 	$(CARGO) clean
