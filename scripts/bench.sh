@@ -26,8 +26,8 @@ if [[ ! -x "$FERRODIS_BIN" ]]; then
     (cd "$ROOT" && cargo build --release)
 fi
 
-redis_port=$(free_port)
-ferrodis_port=$(free_port)
+free_port; redis_port=$PORT
+free_port; ferrodis_port=$PORT
 start_server redis "$REDIS_BIN" "$redis_port"
 start_server ferrodis "$FERRODIS_BIN" "$ferrodis_port"
 echo "redis-server $(redis-server --version | grep -o 'v=[^ ]*') on port $redis_port," \

@@ -43,7 +43,8 @@ need() {
     fi
 }
 
-# Prints a TCP port nothing listens on (and that no earlier call returned).
+# free_port: sets PORT to a TCP port nothing listens on (and that no earlier
+# call returned). Not a $(...) function: the subshell would forget LAST_PORT.
 LAST_PORT=$((20000 + RANDOM % 20000))
 free_port() {
     local p=$LAST_PORT
@@ -51,7 +52,7 @@ free_port() {
         p=$((p + 1))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             LAST_PORT=$p
-            echo "$p"
+            PORT=$p
             return
         fi
     done
@@ -69,7 +70,9 @@ start_server() {
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
     for _ in $(seq 100); do
-        if [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]]; then
+        # Check that the server answering is the one we started, not some
+        # other process that took the port first.
+        if redis-cli -p "$port" info server 2>/dev/null | tr -d '\r' | grep -qx "process_id:$SERVER_PID"; then
             return 0
         fi
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -29,7 +29,7 @@ rss_bytes() { # PID
 # shell, not a subshell, so that the EXIT trap stops the server it starts.
 measure() {
     local name=$1 bin=$2 port pid
-    port=$(free_port)
+    free_port; port=$PORT
     start_server "$name" "$bin" "$port"
     pid=$SERVER_PID
     local keys
