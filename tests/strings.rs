@@ -90,7 +90,6 @@ fn set_option_errors() {
         (&["SET", "k", "v", "EX", "abc"], "ERR value is not an integer or out of range"),
         (&["SETEX", "se", "0", "v"], "ERR invalid expire time in 'setex' command"),
         (&["GETEX", "k", "EX", "10", "PX", "10"], "ERR syntax error"),
-        (&["GETEX", "k", "EX", "0"], "ERR invalid expire time in 'getex' command"),
         (&["MSET", "m1"], "ERR wrong number of arguments for 'mset' command"),
     ];
     for (args, want) in cases {
@@ -98,6 +97,18 @@ fn set_option_errors() {
     }
     assert_eq!(q::<Value>(&mut c, &["SET", "k", "v"]), Value::Okay);
     assert_eq!(err(&mut c, &["GETEX", "k", "EX", "0"]), "ERR invalid expire time in 'getex' command");
+}
+
+#[test]
+#[ignore = "known incompatibility: GETEX on a missing key validates the expire value (fix in commands/string.rs)"]
+fn getex_on_a_missing_key_checks_only_the_syntax() {
+    // Redis parses the options, looks the key up, and only then converts
+    // the expire value: a missing key answers nil even for EX 0 or EX abc.
+    let srv = Server::start();
+    let mut c = srv.conn();
+    assert_eq!(q::<Value>(&mut c, &["GETEX", "missing", "EX", "0"]), Value::Nil);
+    assert_eq!(q::<Value>(&mut c, &["GETEX", "missing", "EX", "abc"]), Value::Nil);
+    assert_eq!(err(&mut c, &["GETEX", "missing", "FOO"]), "ERR syntax error");
 }
 
 #[test]

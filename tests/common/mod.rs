@@ -13,6 +13,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ferrodis-server");
+
+/// The server binary under test: ours, or another one named by
+/// `FERRODIS_TEST_SERVER` — e.g. `FERRODIS_TEST_SERVER=redis-server cargo
+/// test -- --include-ignored` checks the tests' expectations against the
+/// real Redis.
+fn server_bin() -> String {
+    std::env::var("FERRODIS_TEST_SERVER").unwrap_or_else(|_| BIN.to_string())
+}
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default read timeout of raw connections: long enough for a loaded CI
 /// machine, short enough that a missing reply fails the test quickly.
@@ -83,7 +91,8 @@ impl Server {
         let log = dir.path().join(format!("server-{}.log", port));
         let out = std::fs::File::create(&log).expect("create server log");
         let err = out.try_clone().unwrap();
-        let mut child = Command::new(BIN)
+        let bin = server_bin();
+        let mut child = Command::new(&bin)
             .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--dir"])
             .arg(dir.path())
             .args(extra)
@@ -91,14 +100,21 @@ impl Server {
             .stdout(out)
             .stderr(err)
             .spawn()
-            .unwrap_or_else(|e| panic!("spawn {}: {}", BIN, e));
+            .unwrap_or_else(|e| panic!("spawn {}: {}", bin, e));
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if let Ok(Some(status)) = child.try_wait() {
                 return Err(format!("(exited with {})\n{}", status, read_log(&log)));
             }
             if ping(port) {
-                return Ok((child, port, log));
+                // Make sure it is our process answering, not another one
+                // that took the port between free_port() and our bind.
+                if server_pid(port) == Some(child.id()) {
+                    return Ok((child, port, log));
+                }
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("Failed listening on port {}: another process answers there", port));
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
@@ -215,6 +231,15 @@ fn ping(port: u16) -> bool {
     }
     let mut buf = [0u8; 7];
     s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+}
+
+/// The `process_id` that INFO server reports on `port`.
+fn server_pid(port: u16) -> Option<u32> {
+    let mut c = Raw::connect(port);
+    c.set_timeout(Duration::from_secs(5));
+    let info = c.call(&["INFO", "server"]);
+    let text = String::from_utf8_lossy(&info);
+    text.lines().find_map(|l| l.strip_prefix("process_id:")).and_then(|v| v.trim().parse().ok())
 }
 
 /// Runs one of the real Redis tools (`redis-cli`, `redis-benchmark`...),
