@@ -54,7 +54,7 @@ trap restore_policy EXIT
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q </dev/null
-apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     "${PACKAGES[@]}" </dev/null
 
 # If a system redis-server was started anyway (a machine with its own
