@@ -115,20 +115,20 @@ fn getex_on_a_missing_key_checks_only_the_syntax() {
 fn set_ex_px_expire_and_keepttl_keeps_the_deadline() {
     let srv = Server::start();
     let mut c = srv.conn();
-    assert_eq!(q::<Value>(&mut c, &["SET", "px", "v", "PX", "300"]), Value::Okay);
+    assert_eq!(q::<Value>(&mut c, &["SET", "px", "v", "PX", "1000"]), Value::Okay);
     assert_eq!(q::<Value>(&mut c, &["SET", "ex", "v", "EX", "100"]), Value::Okay);
     assert_eq!(q::<Value>(&mut c, &["SETEX", "setex", "100", "v"]), Value::Okay);
-    assert_eq!(q::<Value>(&mut c, &["PSETEX", "psetex", "300", "v"]), Value::Okay);
+    assert_eq!(q::<Value>(&mut c, &["PSETEX", "psetex", "1000", "v"]), Value::Okay);
     // KEEPTTL keeps the deadline; a plain SET drops it.
-    assert_eq!(q::<Value>(&mut c, &["SET", "keep", "v", "PX", "300"]), Value::Okay);
+    assert_eq!(q::<Value>(&mut c, &["SET", "keep", "v", "PX", "1000"]), Value::Okay);
     assert_eq!(q::<Value>(&mut c, &["SET", "keep", "v2", "KEEPTTL"]), Value::Okay);
-    assert_eq!(q::<Value>(&mut c, &["SET", "drop", "v", "PX", "300"]), Value::Okay);
+    assert_eq!(q::<Value>(&mut c, &["SET", "drop", "v", "PX", "1000"]), Value::Okay);
     assert_eq!(q::<Value>(&mut c, &["SET", "drop", "v2"]), Value::Okay);
     // PXAT in the past: the key is gone at once.
     assert_eq!(q::<Value>(&mut c, &["SET", "past", "v", "PXAT", "1"]), Value::Okay);
     assert_eq!(get(&mut c, "past"), None);
     assert_eq!(get(&mut c, "px").as_deref(), Some("v"));
-    sleep(Duration::from_millis(800));
+    sleep(Duration::from_millis(1600));
     assert_eq!(get(&mut c, "px"), None);
     assert_eq!(get(&mut c, "psetex"), None);
     assert_eq!(get(&mut c, "keep"), None);
@@ -268,10 +268,10 @@ fn getex_getdel() {
     assert_eq!(get(&mut c, "a"), None);
     assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "b"]).as_deref(), Some("2"));
     assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "missing", "EX", "10"]), None);
-    assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "b", "PX", "200"]).as_deref(), Some("2"));
-    assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "p", "PX", "200"]).as_deref(), Some("3"));
+    assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "b", "PX", "1000"]).as_deref(), Some("2"));
+    assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "p", "PX", "1000"]).as_deref(), Some("3"));
     assert_eq!(q::<Option<String>>(&mut c, &["GETEX", "p", "PERSIST"]).as_deref(), Some("3"));
-    sleep(Duration::from_millis(700));
+    sleep(Duration::from_millis(1600));
     assert_eq!(get(&mut c, "b"), None);
     assert_eq!(get(&mut c, "p").as_deref(), Some("3"));
 }
