@@ -262,7 +262,11 @@ impl Parser {
     }
 
     fn parse_inline(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv) -> Result<Step, String> {
-        let Some(nl) = memchr(b'\n', &buf[*pos..]) else {
+        // Redis finds the newline with strchr, which stops at a NUL: a NUL
+        // before the newline means "no complete line yet".
+        let rest = &buf[*pos..];
+        let nl = memchr(b'\n', rest).filter(|&nl| memchr(0, &rest[..nl]).is_none());
+        let Some(nl) = nl else {
             if buf.len() - *pos > INLINE_MAX {
                 return Err("Protocol error: too big inline request".into());
             }
@@ -309,7 +313,8 @@ fn parse_len(s: &[u8]) -> Option<i64> {
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut args = Vec::new();
     let mut i = 0;
-    let n = line.len();
+    // sdssplitargs works on a C string: a NUL ends the line.
+    let n = memchr(0, line).unwrap_or(line.len());
     loop {
         while i < n && (line[i] == b' ' || line[i] == b'\t' || line[i] == b'\n' || line[i] == b'\r' || line[i] == 0x0b || line[i] == 0x0c) {
             i += 1;
@@ -476,6 +481,10 @@ mod tests {
         assert!(split_args(b"'abc").is_none());
         assert_eq!(split_args(b"  ").unwrap().len(), 0);
         assert_eq!(split_args(b"\"\"").unwrap(), vec![Vec::<u8>::new()]);
+        // A NUL ends the line (C string), and used to loop forever.
+        assert_eq!(split_args(b"ab\0c d").unwrap(), vec![b"ab".to_vec()]);
+        assert_eq!(split_args(b"\0\x01").unwrap().len(), 0);
+        assert!(split_args(b"\"a\0\"").is_none());
     }
 
     #[test]

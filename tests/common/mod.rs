@@ -1,0 +1,461 @@
+//! The integration test harness: starts the real `ferrodis-server` binary on
+//! a free port in a private temp directory, waits until it answers PING,
+//! and stops it on drop. Talk to it through the `redis` crate
+//! ([`Server::conn`]), raw TCP with exact bytes ([`Server::raw`]), or the
+//! real `redis-cli` ([`Server::cli`]).
+#![allow(dead_code)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ferrodis-server");
+
+/// The server binary under test: ours, or another one named by
+/// `FERRODIS_TEST_SERVER` — e.g. `FERRODIS_TEST_SERVER=redis-server cargo
+/// test -- --include-ignored` checks the tests' expectations against the
+/// real Redis.
+fn server_bin() -> String {
+    std::env::var("FERRODIS_TEST_SERVER").unwrap_or_else(|_| BIN.to_string())
+}
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default read timeout of raw connections: long enough for a loaded CI
+/// machine, short enough that a missing reply fails the test quickly.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A directory under the system temp dir, unique per process and call,
+/// removed (with its contents) on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("ferrodis-{}-{}-{}", tag, std::process::id(), n));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A port nothing listens on right now. Another process can still take it
+/// before the server binds, so [`Server::start_with`] retries on a bind
+/// failure.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port").local_addr().unwrap().port()
+}
+
+/// A running `ferrodis-server`; SIGTERM (then SIGKILL) on drop.
+pub struct Server {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    // Declared last: the directory goes after the process has stopped.
+    dir: TempDir,
+}
+
+impl Server {
+    /// `ferrodis-server --port P --save "" --appendonly no --dir <tempdir>`.
+    pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// Like [`Server::start`], with more `--directive value` arguments.
+    pub fn start_with(extra: &[&str]) -> Server {
+        let dir = TempDir::new("test");
+        for _attempt in 0..5 {
+            match Server::try_start(&dir, extra) {
+                Ok((child, port, log)) => return Server { child, port, log, dir },
+                Err(output) if output.contains("Failed listening on port") => continue,
+                Err(output) => panic!("ferrodis-server did not start; its output:\n{}", output),
+            }
+        }
+        panic!("ferrodis-server could not bind a free port in 5 attempts");
+    }
+
+    fn try_start(dir: &TempDir, extra: &[&str]) -> Result<(Child, u16, PathBuf), String> {
+        let port = free_port();
+        let log = dir.path().join(format!("server-{}.log", port));
+        let out = std::fs::File::create(&log).expect("create server log");
+        let err = out.try_clone().unwrap();
+        let bin = server_bin();
+        let mut child = Command::new(&bin)
+            .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--dir"])
+            .arg(dir.path())
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {}", bin, e));
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("(exited with {})\n{}", status, read_log(&log)));
+            }
+            if ping(port) {
+                // Make sure it is our process answering, not another one
+                // that took the port between free_port() and our bind.
+                if server_pid(port) == Some(child.id()) {
+                    return Ok((child, port, log));
+                }
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("Failed listening on port {}: another process answers there", port));
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "ferrodis-server did not answer PING on port {} within {:?}; its output:\n{}",
+                    port,
+                    START_TIMEOUT,
+                    read_log(&log)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything the server printed so far (it logs to stdout).
+    pub fn output(&self) -> String {
+        read_log(&self.log)
+    }
+
+    /// True while the process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// A connection through the `redis` crate (RESP2).
+    pub fn conn(&self) -> redis::Connection {
+        let client = redis::Client::open(format!("redis://127.0.0.1:{}/", self.port)).unwrap();
+        let con = client.get_connection().expect("connect with the redis crate");
+        con.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+        con
+    }
+
+    /// A raw TCP connection for exact protocol bytes.
+    pub fn raw(&self) -> Raw {
+        Raw::connect(self.port)
+    }
+
+    /// Runs `redis-cli -p P args...` and returns its output (status, stdout,
+    /// stderr). Panics if redis-cli is not installed.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.cli_with_stdin(args, &[])
+    }
+
+    /// Like [`Server::cli`], feeding `input` on stdin (e.g. `--pipe`).
+    pub fn cli_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        run_tool("redis-cli", &[&["-p", &self.port.to_string()], args].concat(), input)
+    }
+
+    /// Sends SIGTERM and waits (up to 10 s) for the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        signal(self.child.id(), libc::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("ferrodis-server ignored SIGTERM for 10 s; its output:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return;
+        }
+        signal(self.child.id(), libc::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn signal(pid: u32, sig: libc::c_int) {
+    // SAFETY: kill(2) on a child we spawned and have not reaped yet, so the
+    // pid cannot have been reused.
+    unsafe {
+        libc::kill(pid as libc::pid_t, sig);
+    }
+}
+
+fn read_log(path: &Path) -> String {
+    String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
+}
+
+fn ping(port: u16) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+    if s.write_all(b"*1\r\n$4\r\nPING\r\n").is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 7];
+    s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+}
+
+/// The `process_id` that INFO server reports on `port`.
+fn server_pid(port: u16) -> Option<u32> {
+    let mut c = Raw::connect(port);
+    c.set_timeout(Duration::from_secs(5));
+    let info = c.call(&["INFO", "server"]);
+    let text = String::from_utf8_lossy(&info);
+    text.lines().find_map(|l| l.strip_prefix("process_id:")).and_then(|v| v.trim().parse().ok())
+}
+
+/// Runs one of the real Redis tools (`redis-cli`, `redis-benchmark`...),
+/// feeding `input` on stdin. Panics with a hint if it is not installed:
+/// a missing tool is a failed test, never a skipped one.
+pub fn run_tool(tool: &str, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(tool)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {} ({}): run scripts/install-deps.sh", tool, e));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // Write from a thread so that a large input cannot deadlock against a
+    // full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for tool");
+    writer.join().unwrap();
+    out
+}
+
+/// Encodes one command as a RESP array of bulk strings.
+pub fn resp(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Shows bytes as an escaped string, for assertion messages.
+pub fn esc(b: &[u8]) -> String {
+    b.escape_ascii().to_string()
+}
+
+/// A raw TCP client: sends bytes, reads exact byte counts, whole RESP
+/// replies, or everything until the server closes. Every read has a
+/// timeout; running out of time panics with what arrived so far.
+pub struct Raw {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    timeout: Duration,
+}
+
+impl Raw {
+    pub fn connect(port: u16) -> Raw {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("raw connect");
+        stream.set_nodelay(true).unwrap();
+        Raw { stream, buf: Vec::new(), timeout: READ_TIMEOUT }
+    }
+
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    pub fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("raw send");
+    }
+
+    /// Sends one command as a RESP array.
+    pub fn send_cmd(&mut self, args: &[&str]) {
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        self.send(&resp(&args));
+    }
+
+    /// Sends a command and returns its complete reply.
+    pub fn call(&mut self, args: &[&str]) -> Vec<u8> {
+        self.send_cmd(args);
+        self.read_reply()
+    }
+
+    /// Closes our sending side (the server sees EOF after what was sent).
+    pub fn shutdown_write(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
+    }
+
+    /// Reads more bytes into the buffer; false on EOF (or a reset).
+    fn fill(&mut self, deadline: Instant, what: &str) -> bool {
+        let now = Instant::now();
+        if now >= deadline {
+            panic!("timed out waiting for {}; got so far: {}", what, esc(&self.buf));
+        }
+        self.stream.set_read_timeout(Some(deadline - now)).unwrap();
+        let mut chunk = vec![0u8; 256 * 1024];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => false,
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                true
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                panic!("timed out waiting for {}; got so far: {}", what, esc(&self.buf))
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => true,
+            Err(e) if matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted) => false,
+            Err(e) => panic!("read error waiting for {}: {}", what, e),
+        }
+    }
+
+    /// Reads exactly `n` bytes.
+    pub fn read_exact_n(&mut self, n: usize) -> Vec<u8> {
+        let deadline = Instant::now() + self.timeout;
+        while self.buf.len() < n {
+            if !self.fill(deadline, &format!("{} bytes", n)) {
+                panic!("EOF after {} of {} bytes: {}", self.buf.len(), n, esc(&self.buf));
+            }
+        }
+        self.buf.drain(..n).collect()
+    }
+
+    /// Reads one complete RESP2/RESP3 reply and returns its bytes.
+    pub fn read_reply(&mut self) -> Vec<u8> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            if let Some(n) = reply_len(&self.buf) {
+                return self.buf.drain(..n).collect();
+            }
+            if !self.fill(deadline, "a complete reply") {
+                panic!("EOF before a complete reply; got: {}", esc(&self.buf));
+            }
+        }
+    }
+
+    /// Reads until the server closes the connection; returns everything
+    /// that arrived (including anything already buffered).
+    pub fn read_to_eof(&mut self) -> Vec<u8> {
+        let deadline = Instant::now() + self.timeout;
+        while self.fill(deadline, "the server to close the connection") {}
+        std::mem::take(&mut self.buf)
+    }
+
+    /// Reads for at most `wait`, stopping early at EOF; returns what
+    /// arrived and whether the server closed the connection. Never panics
+    /// on a timeout (for probing with garbage).
+    pub fn read_for(&mut self, wait: Duration) -> (Vec<u8>, bool) {
+        let deadline = Instant::now() + wait;
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let now = Instant::now();
+            if now >= deadline {
+                return (std::mem::take(&mut self.buf), false);
+            }
+            self.stream.set_read_timeout(Some(deadline - now)).unwrap();
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return (std::mem::take(&mut self.buf), true),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    return (std::mem::take(&mut self.buf), false)
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return (std::mem::take(&mut self.buf), true),
+            }
+        }
+    }
+
+    /// Asserts that nothing arrives within `wait` and the connection is
+    /// still open.
+    pub fn expect_silence(&mut self, wait: Duration) {
+        self.stream.set_read_timeout(Some(wait)).unwrap();
+        let mut chunk = [0u8; 4096];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => panic!("server closed the connection; buffered: {}", esc(&self.buf)),
+            Ok(n) => panic!("unexpected bytes: {}", esc(&chunk[..n])),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) => panic!("read error: {}", e),
+        }
+    }
+}
+
+/// The length of the complete RESP reply at the start of `b`, or None if
+/// more bytes are needed.
+pub fn reply_len(b: &[u8]) -> Option<usize> {
+    let line_end = b.windows(2).position(|w| w == b"\r\n")?;
+    let head = &b[1..line_end];
+    let after = line_end + 2;
+    let count = || -> i64 {
+        std::str::from_utf8(head).ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            panic!("bad length in reply header: {}", esc(&b[..line_end]))
+        })
+    };
+    match b[0] {
+        b'+' | b'-' | b':' | b'_' | b',' | b'#' | b'(' => Some(after),
+        b'$' | b'=' | b'!' => {
+            let n = count();
+            if n < 0 {
+                return Some(after);
+            }
+            let total = after + n as usize + 2;
+            (b.len() >= total).then_some(total)
+        }
+        b'*' | b'~' | b'>' | b'%' | b'|' => {
+            let n = count();
+            if n < 0 {
+                return Some(after);
+            }
+            let items = if matches!(b[0], b'%' | b'|') { 2 * n } else { n };
+            let mut pos = after;
+            for _ in 0..items {
+                pos += reply_len(&b[pos..])?;
+            }
+            if b[0] == b'|' {
+                // An attribute precedes the reply it annotates.
+                pos += reply_len(&b[pos..])?;
+            }
+            Some(pos)
+        }
+        other => panic!("not a RESP reply (type byte {:?}): {}", other as char, esc(&b[..line_end.min(80)])),
+    }
+}
