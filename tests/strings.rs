@@ -100,7 +100,6 @@ fn set_option_errors() {
 }
 
 #[test]
-#[ignore = "known incompatibility: GETEX on a missing key validates the expire value (fix in commands/string.rs)"]
 fn getex_on_a_missing_key_checks_only_the_syntax() {
     // Redis parses the options, looks the key up, and only then converts
     // the expire value: a missing key answers nil even for EX 0 or EX abc.
@@ -203,7 +202,6 @@ fn incr_family() {
 }
 
 #[test]
-#[ignore = "known incompatibility: INCRBYFLOAT computes in f64 and replies 5010.6 (fix in commands/string.rs)"]
 fn incrbyfloat_uses_long_double_precision() {
     // Redis computes in long double and prints with %.17Lg.
     let srv = Server::start();

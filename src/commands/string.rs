@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::db::keyspace::event;
 use crate::server::Server;
 use crate::types::value::Value;
-use crate::util::num::{format_float_human, parse_i64_strict, write_i64};
+use crate::util::num::{parse_i64_strict, write_i64};
 
 const S: u32 = acl::STRING;
 
@@ -274,6 +274,15 @@ pub fn getdel(ctx: &mut Ctx) -> CmdResult {
 /// PXAT unix-time-milliseconds | PERSIST]
 pub fn getex(ctx: &mut Ctx) -> CmdResult {
     let o = parse_set_options(ctx, 2, true)?;
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    // Redis checks the key (missing: nil, wrong type) before it validates
+    // the expire value.
+    let mut buf = [0u8; 20];
+    let Some(v) = read_string(ctx.srv, db, key, &mut buf)?.map(|v| v.to_vec()) else {
+        ctx.c.out.null();
+        return Ok(());
+    };
     let expire = match o.expire {
         Some((i, secs, abs)) => {
             let unit = if secs { ExpireUnit::Seconds } else { ExpireUnit::Millis };
@@ -281,14 +290,7 @@ pub fn getex(ctx: &mut Ctx) -> CmdResult {
         }
         None => None,
     };
-    let db = ctx.c.db;
-    let key = ctx.arg(1);
-    let mut buf = [0u8; 20];
-    let Some(v) = read_string(ctx.srv, db, key, &mut buf)? else {
-        ctx.c.out.null();
-        return Ok(());
-    };
-    ctx.c.out.bulk(v);
+    ctx.c.out.bulk(&v);
     match expire {
         Some((when, true)) if when <= ctx.srv.now_ms => {
             // An absolute deadline already in the past deletes the key.
@@ -459,26 +461,22 @@ pub fn decrby(ctx: &mut Ctx) -> CmdResult {
 /// INCRBYFLOAT key increment: the new value as a bulk string; propagated
 /// as SET ... KEEPTTL so replicas do not redo float arithmetic.
 pub fn incrbyfloat(ctx: &mut Ctx) -> CmdResult {
-    let by = crate::util::num::parse_f64(ctx.arg(2)).ok_or_else(ReplyError::not_float)?;
+    use crate::util::num::{incr_long_double, LdIncrError};
     let db = ctx.c.db;
     let key = ctx.arg(1);
+    let mut buf = [0u8; 20];
     let cur = match ctx.srv.lookup_write(db, key) {
-        None => 0.0,
-        Some(v) => {
-            let mut buf = [0u8; 20];
-            let bytes = v.string_bytes(&mut buf).ok_or_else(ReplyError::wrong_type)?;
-            crate::util::num::parse_f64(bytes).ok_or_else(ReplyError::not_float)?
-        }
+        None => None,
+        Some(v) => Some(v.string_bytes(&mut buf).ok_or_else(ReplyError::wrong_type)?.to_vec()),
     };
-    let n = cur + by;
-    if n.is_nan() || n.is_infinite() {
-        return Err(ReplyError::nan_or_inf());
-    }
-    let text = format_float_human(n);
-    ctx.srv.dbs[db].set(key, Value::from_bytes(text.as_bytes()), true);
+    let text = incr_long_double(cur.as_deref(), ctx.arg(2)).map_err(|e| match e {
+        LdIncrError::BadValue | LdIncrError::BadIncrement => ReplyError::not_float(),
+        LdIncrError::NanOrInf => ReplyError::nan_or_inf(),
+    })?;
+    ctx.srv.dbs[db].set(key, Value::from_bytes(&text), true);
     ctx.srv.key_modified(db, key, event::STRING, "incrbyfloat");
-    ctx.rewrite_argv(&[&b"SET"[..], key, text.as_bytes(), b"KEEPTTL"]);
-    ctx.c.out.bulk(text.as_bytes());
+    ctx.rewrite_argv(&[&b"SET"[..], key, &text, b"KEEPTTL"]);
+    ctx.c.out.bulk(&text);
     Ok(())
 }
 

@@ -148,6 +148,44 @@ fn trim_fraction(s: &str) -> &str {
     }
 }
 
+extern "C" {
+    fn ferrodis_ld_incr(cur: *const u8, cur_len: usize, incr: *const u8, incr_len: usize, out: *mut u8, out_len: usize) -> std::os::raw::c_long;
+}
+
+/// Why a long double increment failed.
+#[derive(Debug, PartialEq)]
+pub enum LdIncrError {
+    /// The stored value is not a float.
+    BadValue,
+    /// The increment is not a float.
+    BadIncrement,
+    /// The result is NaN or infinite.
+    NanOrInf,
+}
+
+/// `cur + incr` in C's long double, printed as Redis prints it
+/// (INCRBYFLOAT, HINCRBYFLOAT); `cur` None counts as 0.
+pub fn incr_long_double(cur: Option<&[u8]>, incr: &[u8]) -> Result<Vec<u8>, LdIncrError> {
+    let mut out = vec![0u8; 5 * 1024 + 32];
+    let (cp, cl) = match cur {
+        Some(c) => (c.as_ptr(), c.len()),
+        None => (std::ptr::null(), 0),
+    };
+    // SAFETY: the shim reads exactly the given lengths and writes at most
+    // out.len() bytes into `out`.
+    let n = unsafe { ferrodis_ld_incr(cp, cl, incr.as_ptr(), incr.len(), out.as_mut_ptr(), out.len()) };
+    match n {
+        -1 => Err(LdIncrError::BadValue),
+        -2 => Err(LdIncrError::BadIncrement),
+        -3 => Err(LdIncrError::NanOrInf),
+        n if n < 0 => Err(LdIncrError::NanOrInf),
+        n => {
+            out.truncate(n as usize);
+            Ok(out)
+        }
+    }
+}
+
 /// Formats the result of INCRBYFLOAT/HINCRBYFLOAT. Redis computes in long
 /// double and prints "%.17Lf" with trailing zeros removed; we compute in f64
 /// and print the shortest round-trip decimal, which gives the same text for
@@ -202,5 +240,13 @@ mod tests {
         assert_eq!(format_g17(0.00001), "1.0000000000000001e-05");
         assert_eq!(format_float_human(10.6), "10.6");
         assert_eq!(format_float_human(3000.0), "3000");
+        // Redis's long double results, byte for byte.
+        assert_eq!(incr_long_double(Some(b"10.6"), b"5.0e3").unwrap(), b"5010.60000000000000009");
+        assert_eq!(incr_long_double(Some(b"10.5"), b"0.1").unwrap(), b"10.6");
+        assert_eq!(incr_long_double(None, b"5").unwrap(), b"5");
+        assert_eq!(incr_long_double(Some(b"1"), b"-1").unwrap(), b"0");
+        assert_eq!(incr_long_double(Some(b"abc"), b"1"), Err(LdIncrError::BadValue));
+        assert_eq!(incr_long_double(Some(b"1"), b" 1"), Err(LdIncrError::BadIncrement));
+        assert_eq!(incr_long_double(Some(b"1"), b"inf"), Err(LdIncrError::NanOrInf));
     }
 }
