@@ -199,6 +199,7 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     let stats = &mut srv.commands.stats[id];
     stats.calls += 1;
     stats.usec += duration;
+    srv.stats.record_latency(id, duration);
     srv.stats.total_commands_processed += 1;
     c.tot_cmds += 1;
     if c.last_cmd != srv.commands.full_name(id) {

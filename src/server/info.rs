@@ -555,11 +555,22 @@ impl Server {
         }
     }
 
-    /// Per-command latency percentiles need latency histograms recorded by
-    /// `call`; they are not recorded yet, so the section is empty, which
-    /// is what Redis prints while `latency-tracking` is off.
+    /// latency_percentiles_usec_<name>:p50=..,p99=..,p99.9=.. for every
+    /// command with recorded latencies (latency-tracking-info-percentiles
+    /// default "50 99 99.9").
     fn info_latencystats(&self, out: &mut String) {
         out.push_str("# Latencystats\r\n");
+        for (id, h) in self.stats.latency.iter().enumerate() {
+            let Some(h) = h.as_deref().filter(|h| h.total() > 0) else { continue };
+            let _ = write!(out, "latency_percentiles_usec_{}:", self.commands.full_name(id));
+            for (i, (name, p)) in [("p50", 50.0), ("p99", 99.0), ("p99.9", 99.9)].iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{}={:.3}", name, h.value_at_percentile(*p) as f64 / 1000.0);
+            }
+            out.push_str("\r\n");
+        }
     }
 
     fn info_keyspace(&self, out: &mut String) {
@@ -645,13 +656,15 @@ mod tests {
         let want: Vec<&str> = [want_server, want_clients, want_memory, want_persistence, want_stats, want_repl, want_cpu]
             .iter()
             .flat_map(|s| s.split(' '))
-            .chain(["cmdstat_get", "cluster_enabled"])
+            .chain(["cmdstat_get", "latency_percentiles_usec_get", "cluster_enabled"])
             .collect();
         // Skip the RESP header line (no ':' in it) and compare in order.
         assert_eq!(names, want);
         assert!(text.contains("\r\ncmdstat_get:calls=1,usec="), "{}", text);
         assert!(text.contains(",rejected_calls=0,failed_calls=0\r\n"));
         assert!(text.contains("\r\nrole:master\r\n"));
+        assert!(text.contains("\r\n# Latencystats\r\nlatency_percentiles_usec_get:p50="), "{}", text);
+        assert!(text.contains(",p99=") && text.contains(",p99.9="));
         assert!(text.contains("\r\nmaster_replid2:0000000000000000000000000000000000000000\r\n"));
     }
 

@@ -4,6 +4,7 @@
 
 pub mod cron;
 pub mod info;
+pub mod latency;
 pub mod lazyfree;
 pub mod log;
 pub mod reactor;
@@ -74,6 +75,8 @@ pub struct Stats {
     pub errors: HashMap<String, u64>,
     /// used_memory when the server state was built (used_memory_startup).
     pub used_memory_startup: usize,
+    /// Per-command latency histograms, by command id (INFO latencystats).
+    pub latency: Vec<Option<Box<latency::Histogram>>>,
     /// Samples of commands/sec for instantaneous_ops_per_sec.
     pub ops_samples: [u64; 16],
     pub ops_sample_idx: usize,
@@ -116,6 +119,7 @@ impl Default for Stats {
             client_query_buffer_limit_disconnections: 0,
             errors: HashMap::new(),
             used_memory_startup: crate::alloc::used_memory(),
+            latency: Vec::new(),
             ops_samples: [0; 16],
             ops_sample_idx: 0,
             last_sample_time: None,
@@ -129,6 +133,15 @@ impl Default for Stats {
 }
 
 impl Stats {
+    /// Records one run of command `id` that took `usec` microseconds
+    /// (updateCommandLatencyHistogram; Redis records nanoseconds).
+    pub fn record_latency(&mut self, id: usize, usec: u64) {
+        if self.latency.len() <= id {
+            self.latency.resize_with(id + 1, || None);
+        }
+        self.latency[id].get_or_insert_with(Default::default).record(usec.saturating_mul(1000));
+    }
+
     /// CONFIG RESETSTAT: zeroes the counters, keeps the start-up figures.
     pub fn reset(&mut self) {
         let startup = self.used_memory_startup;
