@@ -258,8 +258,7 @@ pub fn getkeysandflags(ctx: &mut Ctx) -> CmdResult {
 /// COMMAND HELP
 pub fn help(ctx: &mut Ctx) -> CmdResult {
     super::reply_help(
-        &mut ctx.c.out,
-        "COMMAND",
+        ctx,
         &[
             "(no subcommand)",
             "    Return details about all Redis commands.",

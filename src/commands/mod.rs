@@ -226,6 +226,7 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     let stats = &mut srv.commands.stats[id];
     stats.calls += 1;
     stats.usec += duration;
+    srv.stats.record_latency(id, duration);
     srv.stats.total_commands_processed += 1;
     c.tot_cmds += 1;
     if c.last_cmd != srv.commands.full_name(id) {
@@ -308,9 +309,27 @@ pub fn client_name_valid(name: &[u8]) -> CmdResult {
     Ok(())
 }
 
-/// A HELP reply in Redis's format (addReplyHelp): a header line, the
-/// subcommand lines, then the HELP entry.
-pub fn reply_help(out: &mut crate::net::reply::Reply, name: &str, lines: &[&str]) {
+/// Upper-case name of the command a subcommand belongs to ("CLIENT").
+pub fn parent_name(ctx: &Ctx) -> String {
+    let id = ctx.srv.commands.entries[ctx.cmd_id].2.unwrap_or(ctx.cmd_id);
+    ctx.srv.commands.cmd(id).name.to_ascii_uppercase()
+}
+
+/// Redis's "unknown subcommand or wrong number of arguments" error
+/// (addReplySubcommandSyntaxError): the subcommand as the client typed it.
+pub fn subcommand_syntax_error(ctx: &Ctx) -> ReplyError {
+    ReplyError::err(format!(
+        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+        errors::truncate_lossy(ctx.arg(1), 128),
+        parent_name(ctx)
+    ))
+}
+
+/// Replies with a HELP text in Redis's layout (addReplyHelp): a header
+/// line, the given lines, then the HELP entry; all as simple strings.
+pub fn reply_help(ctx: &mut Ctx, lines: &[&str]) {
+    let name = parent_name(ctx);
+    let out = &mut ctx.c.out;
     out.array(lines.len() + 3);
     out.simple(&format!("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", name));
     for l in lines {

@@ -53,7 +53,6 @@ pub mod flag {
         (MAY_REPLICATE, "may_replicate"),
         (SENTINEL, "sentinel"),
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
-        (PROTECTED, "protected"),
         (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),

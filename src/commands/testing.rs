@@ -20,8 +20,11 @@ impl Default for TestServer {
 }
 
 impl TestServer {
+    /// A server with enable-debug-command yes (like scripts/oracle.py's).
     pub fn new() -> TestServer {
-        Self::with_config(Config::default())
+        let mut config = Config::default();
+        config.enable_debug_command = crate::config::Protection::Yes;
+        Self::with_config(config)
     }
 
     pub fn with_config(config: Config) -> TestServer {

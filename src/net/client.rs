@@ -188,17 +188,26 @@ impl Client {
         self.out.buf.len() - self.sent
     }
 
-    /// The CLIENT LIST / CLIENT INFO line (without the trailing newline).
+    /// The CLIENT LIST / CLIENT INFO line (without the trailing newline),
+    /// field for field as Redis 7.0 prints it (getClientInfoString). 7.0
+    /// has no lib-name/lib-ver fields (7.2 appends them after `resp`), so
+    /// CLIENT SETINFO values are kept but not printed.
     pub fn info_line(&self, now: Instant) -> String {
+        // Flag letters in Redis's order. Replicas (S), masters (M), pub/sub
+        // (P), MULTI (x), blocked (b), tracking (t/R/B), dirty CAS (d) and
+        // READONLY (r) join here as those features land.
         let mut flags = String::new();
         if self.monitor {
             flags.push('O');
         }
+        if self.close_after_reply {
+            flags.push('c');
+        }
         if self.close_asap {
             flags.push('A');
         }
-        if self.close_after_reply {
-            flags.push('c');
+        if self.is_unix {
+            flags.push('U');
         }
         if self.no_evict {
             flags.push('e');
@@ -210,17 +219,15 @@ impl Client {
             flags.push('N');
         }
         let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-        let lib_name = self.lib_name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-        let lib_ver = self.lib_ver.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-        let qbuf_used = self.qbuf.len() - self.qpos;
         let events = if self.write_registered { "rw" } else { "r" };
+        // Unix socket clients show the socket path with ":0" for both ends.
         let (addr, laddr) = if self.is_unix {
-            (format!("{}:0", self.laddr), self.laddr.clone())
+            (format!("{}:0", self.laddr), format!("{}:0", self.laddr))
         } else {
             (self.addr.clone(), self.laddr.clone())
         };
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} user={} redir=-1 resp={}",
             self.id,
             addr,
             laddr,
@@ -230,7 +237,9 @@ impl Client {
             now.duration_since(self.last_interaction).as_secs(),
             flags,
             self.db,
-            qbuf_used,
+            // Redis counts the whole query buffer, including the command
+            // being run (it is trimmed after the batch is processed).
+            self.qbuf.len(),
             self.qbuf.capacity() - self.qbuf.len(),
             self.argv.mem(),
             self.out.buf.capacity(),
@@ -241,8 +250,6 @@ impl Client {
             self.last_cmd,
             self.user,
             self.out.resp,
-            lib_name,
-            lib_ver,
         )
     }
 

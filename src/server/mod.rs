@@ -4,6 +4,7 @@
 
 pub mod cron;
 pub mod info;
+pub mod latency;
 pub mod lazyfree;
 pub mod log;
 pub mod reactor;
@@ -38,24 +39,45 @@ pub fn unix_us() -> i64 {
     ts.tv_sec as i64 * 1_000_000 + ts.tv_nsec as i64 / 1000
 }
 
-#[derive(Default)]
+/// Server-wide counters INFO reports (the stat_* fields of redisServer).
+/// Counters of features not built yet stay at zero, which is what Redis
+/// reports while those features are idle; their modules bump them.
 pub struct Stats {
     pub total_connections_received: u64,
     pub total_commands_processed: u64,
     pub total_net_input_bytes: u64,
     pub total_net_output_bytes: u64,
+    pub total_net_repl_input_bytes: u64,
+    pub total_net_repl_output_bytes: u64,
     pub rejected_connections: u64,
+    pub sync_full: u64,
+    pub sync_partial_ok: u64,
+    pub sync_partial_err: u64,
     pub expired_keys: u64,
+    /// Percentage of keys probably expired but not yet reclaimed, as
+    /// estimated by the active expiry cycle (expired_stale_perc).
+    pub expired_stale_perc: f64,
     pub expired_time_cap_reached_count: u64,
+    pub expire_cycle_cpu_milliseconds: u64,
     pub evicted_keys: u64,
+    pub evicted_clients: u64,
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
+    /// Duration of the last fork in microseconds.
+    pub latest_fork_usec: u64,
+    pub total_forks: u64,
+    pub unexpected_error_replies: u64,
     pub total_error_replies: u64,
+    pub dump_payload_sanitizations: u64,
     pub total_reads_processed: u64,
     pub total_writes_processed: u64,
     pub client_query_buffer_limit_disconnections: u64,
     /// error code -> count (INFO errorstats).
     pub errors: HashMap<String, u64>,
+    /// used_memory when the server state was built (used_memory_startup).
+    pub used_memory_startup: usize,
+    /// Per-command latency histograms, by command id (INFO latencystats).
+    pub latency: Vec<Option<Box<latency::Histogram>>>,
     /// Samples of commands/sec for instantaneous_ops_per_sec.
     pub ops_samples: [u64; 16],
     pub ops_sample_idx: usize,
@@ -65,6 +87,68 @@ pub struct Stats {
     pub net_out_samples: [u64; 16],
     pub last_sample_net_in: u64,
     pub last_sample_net_out: u64,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            total_connections_received: 0,
+            total_commands_processed: 0,
+            total_net_input_bytes: 0,
+            total_net_output_bytes: 0,
+            total_net_repl_input_bytes: 0,
+            total_net_repl_output_bytes: 0,
+            rejected_connections: 0,
+            sync_full: 0,
+            sync_partial_ok: 0,
+            sync_partial_err: 0,
+            expired_keys: 0,
+            expired_stale_perc: 0.0,
+            expired_time_cap_reached_count: 0,
+            expire_cycle_cpu_milliseconds: 0,
+            evicted_keys: 0,
+            evicted_clients: 0,
+            keyspace_hits: 0,
+            keyspace_misses: 0,
+            latest_fork_usec: 0,
+            total_forks: 0,
+            unexpected_error_replies: 0,
+            total_error_replies: 0,
+            dump_payload_sanitizations: 0,
+            total_reads_processed: 0,
+            total_writes_processed: 0,
+            client_query_buffer_limit_disconnections: 0,
+            errors: HashMap::new(),
+            used_memory_startup: crate::alloc::used_memory(),
+            latency: Vec::new(),
+            ops_samples: [0; 16],
+            ops_sample_idx: 0,
+            last_sample_time: None,
+            last_sample_cmds: 0,
+            net_in_samples: [0; 16],
+            net_out_samples: [0; 16],
+            last_sample_net_in: 0,
+            last_sample_net_out: 0,
+        }
+    }
+}
+
+impl Stats {
+    /// Records one run of command `id` that took `usec` microseconds
+    /// (updateCommandLatencyHistogram; Redis records nanoseconds).
+    pub fn record_latency(&mut self, id: usize, usec: u64) {
+        if self.latency.len() <= id {
+            self.latency.resize_with(id + 1, || None);
+        }
+        self.latency[id].get_or_insert_with(Default::default).record(usec.saturating_mul(1000));
+    }
+
+    /// CONFIG RESETSTAT: zeroes the counters, keeps the start-up figures.
+    pub fn reset(&mut self) {
+        let startup = self.used_memory_startup;
+        *self = Stats::default();
+        self.used_memory_startup = startup;
+    }
 }
 
 /// A client slab: stable indexes (mio tokens), O(1) insert and remove.
@@ -205,6 +289,12 @@ pub struct Server {
     pub replace_tcp_listeners: Option<Vec<mio::net::TcpListener>>,
     /// Pid of the forked child (snapshot, AOF rewrite), if one runs.
     pub child_pid: Option<i32>,
+    /// Replication id of the current history (INFO master_replid), and the
+    /// previous one with the offset where it ended (master_replid2,
+    /// second_repl_offset: all zeros and -1 when there is none).
+    pub master_replid: String,
+    pub master_replid2: String,
+    pub second_repl_offset: i64,
 }
 
 impl Server {
@@ -247,6 +337,9 @@ impl Server {
             no_touch: false,
             child_pid: None,
             replace_tcp_listeners: None,
+            master_replid: crate::util::rand::random_hex40(),
+            master_replid2: "0".repeat(40),
+            second_repl_offset: -1,
         }
     }
 
