@@ -99,7 +99,6 @@ fn redis_benchmark_default_run_with_config_get() {
 }
 
 #[test]
-#[ignore = "needs DEL, EXISTS, FLUSHALL (land with the keys and server modules)"]
 fn redis_cli_keyspace_commands() {
     let srv = Server::start();
     assert_eq!(stdout(&srv.cli(&["mset", "a", "1", "b", "2"])), "OK\n");

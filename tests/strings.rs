@@ -137,7 +137,6 @@ fn set_ex_px_expire_and_keepttl_keeps_the_deadline() {
 }
 
 #[test]
-#[ignore = "needs TTL/PTTL (lands with the keys module)"]
 fn set_expiry_options_as_seen_by_ttl() {
     let srv = Server::start();
     let mut c = srv.conn();
