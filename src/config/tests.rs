@@ -1,0 +1,3 @@
+//! Tests for configuration parsing, printing and rewriting.
+
+use super::*;
