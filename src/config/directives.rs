@@ -881,7 +881,7 @@ pub static DIRECTIVES: &[Directive] = &[
     nullable("tls-ciphers"),
     nullable("tls-ciphersuites"),
     // Special forms
-    Directive::new("dir", Kind::Dir, ".").flags(PROTECTED | DENY_LOADING),
+    Directive::new("dir", Kind::Dir, ".").flags(PROTECTED | DENY_LOADING).at(text!(dir)),
     Directive::new("save", Kind::Save, "3600 1 300 100 60 10000").flags(MULTI_ARG).at(Slot::Field(
         |c| Value::Save(c.save_points.clone()),
         |c, v| {
