@@ -363,9 +363,9 @@ impl Config {
             content.push('\n');
             content.push_str(&cl.options);
         }
-        let mut loader = Loader { chdir: true, check_logfile: true, save_loaded: false };
+        let mut loader = Loader { chdir: true, check_logfile: true, save_loaded: false, default_user: None };
         loader.load_string(&mut c, &content)?;
-        loader.finish(&c)?;
+        loader.finish(&mut c)?;
         Ok(c)
     }
 
@@ -374,17 +374,22 @@ impl Config {
     /// file: for tests and tools.
     pub fn from_str_no_side_effects(text: &str) -> Result<Config, String> {
         let mut c = Config::default();
-        let mut loader = Loader { chdir: false, check_logfile: false, save_loaded: false };
+        let mut loader = Loader { chdir: false, check_logfile: false, save_loaded: false, default_user: None };
         loader.load_string(&mut c, text)?;
-        loader.finish(&c)?;
+        loader.finish(&mut c)?;
         Ok(c)
     }
 
     /// The value of a directive in parsed form.
     pub fn value(&self, d: &Directive) -> Value {
-        match d.slot {
+        let v = match d.slot {
             directives::Slot::Generic => self.generic.get(d.name).cloned().unwrap_or_else(|| d.default_value()),
             directives::Slot::Field(get, _) => get(self),
+        };
+        // Typed string fields hold "" for unset.
+        match (d.kind, v) {
+            (directives::Kind::Str { empty_is_null: true, .. }, Value::Str(Some(s))) if s.is_empty() => Value::Str(None),
+            (_, v) => v,
         }
     }
 
@@ -514,6 +519,45 @@ struct Loader {
     chdir: bool,
     check_logfile: bool,
     save_loaded: bool,
+    /// The last `user default ...` line: the error to give if its password
+    /// disagrees with requirepass, and the password it sets.
+    default_user: Option<(String, DefaultUserPass)>,
+}
+
+/// The password part of a `user default` line.
+#[derive(Clone, Debug, PartialEq)]
+enum DefaultUserPass {
+    None,
+    Plain(String),
+    Sha256(String),
+}
+
+/// Recognises `user default on <nopass|>pw|#hash> ~* &* +@all`, the only
+/// ACL user ferrodis can represent (the default user, all permissions).
+fn default_user_password(args: &[String]) -> Option<DefaultUserPass> {
+    if args[0] != "default" {
+        return None;
+    }
+    let mut pass = None;
+    let mut on = false;
+    let (mut keys, mut channels, mut commands) = (false, false, false);
+    for a in &args[1..] {
+        match a.as_str() {
+            "on" => on = true,
+            "~*" | "allkeys" => keys = true,
+            "&*" | "allchannels" => channels = true,
+            "+@all" | "allcommands" => commands = true,
+            "nopass" => pass = Some(DefaultUserPass::None),
+            p if p.starts_with('>') => pass = Some(DefaultUserPass::Plain(p[1..].to_string())),
+            p if p.starts_with('#') && p.len() == 65 => pass = Some(DefaultUserPass::Sha256(p[1..].to_ascii_lowercase())),
+            _ => return None,
+        }
+    }
+    if on && keys && channels && commands {
+        pass
+    } else {
+        None
+    }
 }
 
 /// Directives Redis 7.0 still accepts in a file and ignores.
@@ -558,9 +602,11 @@ impl Loader {
                     }
                     return Err(fatal("rename-command is not supported by ferrodis yet: commands cannot be renamed or disabled"));
                 }
-                "user" if argc >= 2 => {
-                    return Err(fatal("ACL users are not supported by ferrodis yet: use requirepass for the default user"));
-                }
+                "user" if argc >= 2 => match default_user_password(&argv[1..]) {
+                    // The line CONFIG REWRITE writes for the default user.
+                    Some(p) => self.default_user = Some((fatal("the default user's password (#hash) does not match requirepass"), p)),
+                    None => return Err(fatal("ACL users are not supported by ferrodis yet: use requirepass for the default user")),
+                },
                 "loadmodule" if argc >= 2 => {
                     return Err(fatal("modules are not supported by ferrodis: loadmodule cannot be honoured"));
                 }
@@ -590,7 +636,18 @@ impl Loader {
     }
 
     /// The checks Redis runs once everything is read.
-    fn finish(&self, c: &Config) -> Result<(), String> {
+    fn finish(&self, c: &mut Config) -> Result<(), String> {
+        // ACL users are loaded after the file, so their password wins.
+        match &self.default_user {
+            None => {}
+            Some((_, DefaultUserPass::None)) => c.requirepass = None,
+            Some((_, DefaultUserPass::Plain(p))) => c.requirepass = Some(p.clone().into_bytes()),
+            Some((err, DefaultUserPass::Sha256(h))) => {
+                if c.requirepass.as_ref().map(|p| sha256::hex(p)) != Some(h.clone()) {
+                    return Err(err.clone());
+                }
+            }
+        }
         if self.check_logfile && !c.logfile.is_empty() {
             if let Err(e) = std::fs::OpenOptions::new().append(true).create(true).open(&c.logfile) {
                 return Err(fatal_banner(&format!("Can't open the log file: {}", strerror(&e))));
