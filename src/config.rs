@@ -642,11 +642,10 @@ impl Loader {
             None => {}
             Some((_, DefaultUserPass::None)) => c.requirepass = None,
             Some((_, DefaultUserPass::Plain(p))) => c.requirepass = Some(p.clone().into_bytes()),
-            Some((err, DefaultUserPass::Sha256(h))) => {
-                if c.requirepass.as_ref().map(|p| sha256::hex(p)) != Some(h.clone()) {
-                    return Err(err.clone());
-                }
+            Some((err, DefaultUserPass::Sha256(h))) if c.requirepass.as_ref().map(|p| sha256::hex(p)).as_ref() != Some(h) => {
+                return Err(err.clone());
             }
+            Some(_) => {}
         }
         if self.check_logfile && !c.logfile.is_empty() {
             if let Err(e) = std::fs::OpenOptions::new().append(true).create(true).open(&c.logfile) {

@@ -86,7 +86,7 @@ fn allowed(p: Protection, c: &crate::net::client::Client) -> bool {
 /// name is checked first, then every value is set, then the runtime effects
 /// run; any failure puts every old value back.
 pub fn set(ctx: &mut Ctx) -> CmdResult {
-    if ctx.argc() % 2 != 0 {
+    if !ctx.argc().is_multiple_of(2) {
         return Err(ReplyError::syntax());
     }
     let mut unknown: Option<String> = None;

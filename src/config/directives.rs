@@ -39,7 +39,7 @@ pub enum Kind {
     /// Names and values; `flags` enums take several names OR-ed together.
     Enum { names: &'static [(&'static str, u32)], flags: bool },
     /// `empty_is_null`: "" means unset (EMPTY_STRING_IS_NULL).
-    Str { empty_is_null: bool, check: Option<fn(&str) -> Result<(), &'static str>> },
+    Str { empty_is_null: bool, check: Option<StrCheck> },
     Save,
     Bind,
     Obuf,
@@ -49,6 +49,12 @@ pub enum Kind {
     Percentiles,
     Dir,
 }
+
+/// A string validator (Redis's is_valid_fn for strings).
+pub type StrCheck = fn(&str) -> Result<(), &'static str>;
+
+/// A value validator or not-yet-built guard.
+pub type Gate = fn(&Value) -> Result<(), String>;
 
 /// Where a directive's value lives.
 #[derive(Clone, Copy)]
@@ -85,7 +91,7 @@ pub struct Directive {
     pub effect: Effect,
     /// Extra validation: Redis's is_valid functions, and the refusal of
     /// values that would switch on a feature ferrodis does not have yet.
-    pub gate: Option<fn(&Value) -> Result<(), String>>,
+    pub gate: Option<Gate>,
 }
 
 impl Directive {
@@ -108,7 +114,7 @@ impl Directive {
         self.effect = effect;
         self
     }
-    const fn gate(mut self, gate: fn(&Value) -> Result<(), String>) -> Directive {
+    const fn gate(mut self, gate: Gate) -> Directive {
         self.gate = Some(gate);
         self
     }
@@ -203,7 +209,7 @@ impl Kind {
             Kind::Save => {
                 let args = if args.len() == 1 && args[0].is_empty() { &[][..] } else { args };
                 let bad = || "Invalid save parameters".to_string();
-                if args.len() % 2 != 0 {
+                if !args.len().is_multiple_of(2) {
                     return Err(bad());
                 }
                 let mut points = Vec::new();
@@ -227,7 +233,7 @@ impl Kind {
                 Ok(Value::Bind(args.to_vec()))
             }
             Kind::Obuf => {
-                if args.len() % 4 != 0 {
+                if !args.len().is_multiple_of(4) {
                     return Err("Wrong number of arguments in buffer limit configuration.".into());
                 }
                 let mut limits = match current {
@@ -413,7 +419,7 @@ const fn nullable(name: &'static str) -> Directive {
 const fn string(name: &'static str, default: &'static str) -> Directive {
     Directive::new(name, Kind::Str { empty_is_null: false, check: None }, default)
 }
-const fn checked_string(name: &'static str, default: &'static str, check: fn(&str) -> Result<(), &'static str>) -> Directive {
+const fn checked_string(name: &'static str, default: &'static str, check: StrCheck) -> Directive {
     Directive::new(name, Kind::Str { empty_is_null: false, check: Some(check) }, default)
 }
 
