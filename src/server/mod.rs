@@ -300,6 +300,7 @@ pub struct Server {
 impl Server {
     pub fn new(config: Config) -> Server {
         let hz = config.hz.clamp(1, 500);
+        let notify_flags = config.notify_keyspace_events;
         let dbs = (0..config.databases).map(Db::new).collect();
         let now = unix_ms();
         crate::db::update_lru_clock(now);
@@ -326,7 +327,7 @@ impl Server {
             shutdown: None,
             pause: None,
             lazyfree: lazyfree::LazyFree::start(),
-            notify_flags: 0,
+            notify_flags,
             active_expire_enabled: true,
             expire_next_db: 0,
             expire_hit_time_cap: false,

@@ -3,7 +3,7 @@
 
 use super::reactor::Reactor;
 use super::Server;
-use crate::config::Config;
+use crate::config::{Config, Supervised};
 
 const LOGO: &str = r#"
                 _._                                                  
@@ -29,15 +29,20 @@ const LOGO: &str = r#"
 /// Runs the server with `redis-server`-style arguments; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
     crate::util::hash::seed_from_os();
-    let config = match Config::from_args(args) {
+    let mut config = match Config::from_args(args) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("{}", msg);
             return 1;
         }
     };
-    if config.daemonize {
+    let supervised = supervision(config.supervised);
+    if config.daemonize && supervised == Supervised::No {
         daemonize();
+    }
+    if config.daemonize && config.pidfile.is_empty() {
+        // As Redis: a daemon always writes a pidfile, and CONFIG GET shows it.
+        config.pidfile = "/var/run/redis.pid".into();
     }
     if let Err(e) = super::log::init(config.loglevel, &config.logfile) {
         eprintln!("Can't open the log file: {}", e);
@@ -55,6 +60,11 @@ pub fn run(args: &[String]) -> i32 {
         log::warn!("Warning: no config file specified, using the default config. In order to specify a config file use {} /path/to/redis.conf", std::env::args().next().unwrap_or_default());
     } else {
         log::warn!("Configuration loaded");
+    }
+    match supervised {
+        Supervised::Systemd => log::warn!("supervised by systemd. Please make sure you set appropriate values for TimeoutStartSec and TimeoutStopSec in your service unit."),
+        Supervised::Upstart => log::warn!("supervised by upstart, will stop to signal readiness."),
+        _ => {}
     }
     super::log::set_role(b'M');
     let show_logo = config.always_show_logo || (config.logfile.is_empty() && is_tty());
@@ -80,7 +90,11 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
     log::warn!("Server initialized");
+    if !srv.config.save_points.is_empty() {
+        log::warn!("WARNING: save points are configured but ferrodis does not write RDB snapshots yet; nothing will be saved to disk (use save \"\" to silence this warning)");
+    }
     log::info!("Ready to accept connections");
+    notify_ready(supervised);
     reactor.run(&mut srv);
     0
 }
@@ -110,5 +124,57 @@ fn daemonize() {
                 libc::close(fd);
             }
         }
+    }
+}
+
+/// Which supervisor to talk to (redisIsSupervised): `auto` picks upstart or
+/// systemd from the environment; a mode whose environment is missing is
+/// reported and ignored.
+fn supervision(mode: Supervised) -> Supervised {
+    let upstart = std::env::var_os("UPSTART_JOB").is_some();
+    let systemd = std::env::var_os("NOTIFY_SOCKET").is_some();
+    match mode {
+        Supervised::Auto if upstart => Supervised::Upstart,
+        Supervised::Auto if systemd => Supervised::Systemd,
+        Supervised::Upstart if !upstart => {
+            eprintln!("upstart supervision requested, but UPSTART_JOB not found!");
+            Supervised::No
+        }
+        Supervised::Systemd if !systemd => {
+            eprintln!("systemd supervision requested or auto-detected, but NOTIFY_SOCKET environment variable not found!");
+            Supervised::No
+        }
+        Supervised::Auto => Supervised::No,
+        m => m,
+    }
+}
+
+/// Tells the supervisor the server is ready: systemd gets READY=1 on its
+/// notify socket, upstart sees the process stop itself.
+fn notify_ready(supervised: Supervised) {
+    match supervised {
+        Supervised::Systemd => {
+            let Some(path) = std::env::var_os("NOTIFY_SOCKET") else { return };
+            let msg = b"STATUS=Ready to accept connections\nREADY=1\n";
+            let sent = if let Some(abstract_name) = path.to_str().and_then(|p| p.strip_prefix('@')) {
+                use std::os::linux::net::SocketAddrExt;
+                std::os::unix::net::SocketAddr::from_abstract_name(abstract_name.as_bytes())
+                    .and_then(|addr| std::os::unix::net::UnixDatagram::unbound()?.send_to_addr(msg, &addr))
+            } else {
+                std::os::unix::net::UnixDatagram::unbound().and_then(|s| s.send_to(msg, &path))
+            };
+            if let Err(e) = sent {
+                log::warn!("Can't send notification to systemd: {}", e);
+            }
+        }
+        Supervised::Upstart => {
+            std::env::remove_var("UPSTART_JOB");
+            // SAFETY: raising SIGSTOP on ourselves is how upstart's
+            // "expect stop" learns we are ready; it resumes us.
+            unsafe {
+                libc::raise(libc::SIGSTOP);
+            }
+        }
+        _ => {}
     }
 }
