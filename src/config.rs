@@ -55,6 +55,8 @@ pub struct Config {
     pub lazyfree_lazy_expire: bool,
     pub lazyfree_lazy_server_del: bool,
     pub maxmemory: u64,
+    /// set-max-intset-entries: the most members a set keeps as an intset.
+    pub set_max_intset_entries: usize,
 }
 
 impl Default for Config {
@@ -91,6 +93,7 @@ impl Default for Config {
             lazyfree_lazy_expire: false,
             lazyfree_lazy_server_del: false,
             maxmemory: 0,
+            set_max_intset_entries: 512,
         }
     }
 }
@@ -116,6 +119,7 @@ impl Config {
                 "requirepass" => c.requirepass = if v.is_empty() { None } else { Some(v.into_bytes()) },
                 "databases" => c.databases = v.parse().map_err(|_| "bad databases")?,
                 "hz" => c.hz = v.parse().map_err(|_| "bad hz")?,
+                "set-max-intset-entries" => c.set_max_intset_entries = v.parse().map_err(|_| "bad set-max-intset-entries")?,
                 "enable-debug-command" => {
                     c.enable_debug_command = match v.as_str() {
                         "yes" => Protection::Yes,
