@@ -257,6 +257,18 @@ impl Set {
         }
     }
 
+    /// Removes a member of another set (integers skip formatting when
+    /// this set is an intset).
+    pub fn remove_member(&mut self, m: Member) -> bool {
+        match (m, &mut *self) {
+            (Member::Int(v), Set::Intset(is)) => is.remove(v),
+            _ => {
+                let mut buf = [0u8; 20];
+                self.remove(m.bytes(&mut buf))
+            }
+        }
+    }
+
     /// Membership test (setTypeIsMember).
     pub fn contains(&self, m: &[u8]) -> bool {
         match self {
