@@ -856,6 +856,28 @@ mod tests {
         ]);
     }
 
+    /// Generic keyspace commands carry sets along with their encoding.
+    #[test]
+    fn copy_rename_type() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SADD s 1 2 3", ":3\r\n"),
+            ("SADD h a b", ":2\r\n"),
+            ("COPY s s2", ":1\r\n"),
+            ("OBJECT ENCODING s2", "$6\r\nintset\r\n"),
+            ("SMEMBERS s2", "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+            ("COPY h h2", ":1\r\n"),
+            ("OBJECT ENCODING h2", "$9\r\nhashtable\r\n"),
+            ("SCARD h2", ":2\r\n"),
+            ("RENAME h2 h3", "+OK\r\n"),
+            ("SISMEMBER h3 a", ":1\r\n"),
+            ("TYPE h3", "+set\r\n"),
+            // The copy is independent of the original.
+            ("SREM h a", ":1\r\n"),
+            ("SISMEMBER h3 a", ":1\r\n"),
+        ]);
+    }
+
     /// Both SDIFF algorithms (picked by estimated work) give the same set.
     #[test]
     fn sdiff_algorithms_agree() {
