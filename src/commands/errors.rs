@@ -92,6 +92,19 @@ impl ReplyError {
     pub fn int_out_of_range() -> Self {
         Self::fixed("ERR value is out of range, value must between -2147483648 and 2147483647")
     }
+    /// getRangeLongFromObjectOrReply's range error for a 64-bit argument.
+    pub fn long_out_of_range(min: i64, max: i64) -> Self {
+        Self::err(format!("value is out of range, value must between {} and {}", min, max))
+    }
+    pub fn numkeys_not_positive() -> Self {
+        Self::fixed("ERR numkeys should be greater than 0")
+    }
+    pub fn numkeys_exceeds_args() -> Self {
+        Self::fixed("ERR Number of keys can't be greater than number of args")
+    }
+    pub fn limit_negative() -> Self {
+        Self::fixed("ERR LIMIT can't be negative")
+    }
     pub fn invalid_cursor() -> Self {
         Self::fixed("ERR invalid cursor")
     }

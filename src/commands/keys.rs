@@ -356,7 +356,7 @@ pub fn keys(ctx: &mut Ctx) -> CmdResult {
 /// A SCAN cursor as strtoul() reads it (parseScanCursorOrReply): an
 /// optional sign (a negative number wraps around), decimal digits, nothing
 /// after them; leading whitespace and overflow are errors.
-fn parse_cursor(arg: &[u8]) -> Result<u64, ReplyError> {
+pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, ReplyError> {
     // The C string ends at the first NUL.
     let s = &arg[..arg.iter().position(|&b| b == 0).unwrap_or(arg.len())];
     let Some(&first) = s.first() else { return Ok(0) };
@@ -381,6 +381,40 @@ fn parse_cursor(arg: &[u8]) -> Result<u64, ReplyError> {
     Ok(if neg { v.wrapping_neg() } else { v })
 }
 
+/// The options of the SCAN family (scanGenericCommand).
+pub(crate) struct ScanOptions<'a> {
+    pub count: i64,
+    /// None for no pattern or "*".
+    pub pattern: Option<&'a [u8]>,
+    pub type_filter: Option<&'a [u8]>,
+}
+
+/// Parses `[MATCH pattern] [COUNT count]` (and `[TYPE type]` for SCAN
+/// itself, `with_type`) from argument `from` on, with Redis's errors.
+pub(crate) fn parse_scan_options<'a>(ctx: &Ctx<'a>, from: usize, with_type: bool) -> Result<ScanOptions<'a>, ReplyError> {
+    let mut o = ScanOptions { count: 10, pattern: None, type_filter: None };
+    let mut i = from;
+    while i < ctx.argc() {
+        let a = ctx.arg(i);
+        let has_value = ctx.argc() - i >= 2;
+        if args::is(a, "count") && has_value {
+            o.count = args::int(ctx.arg(i + 1))?;
+            if o.count < 1 {
+                return Err(ReplyError::syntax());
+            }
+        } else if args::is(a, "match") && has_value {
+            let p = ctx.arg(i + 1);
+            o.pattern = if p == b"*" { None } else { Some(p) };
+        } else if with_type && args::is(a, "type") && has_value {
+            o.type_filter = Some(ctx.arg(i + 1));
+        } else {
+            return Err(ReplyError::syntax());
+        }
+        i += 2;
+    }
+    Ok(o)
+}
+
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: [next cursor,
 /// [keys]]. Visits buckets until COUNT keys were collected (or 10*COUNT
 /// buckets were visited, or the scan ended), then filters by pattern, type
@@ -388,28 +422,7 @@ fn parse_cursor(arg: &[u8]) -> Result<u64, ReplyError> {
 /// returned at least once, across resizes.
 pub fn scan(ctx: &mut Ctx) -> CmdResult {
     let mut cursor = parse_cursor(ctx.arg(1))?;
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut type_filter: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < ctx.argc() {
-        let a = ctx.arg(i);
-        let has_value = ctx.argc() - i >= 2;
-        if args::is(a, "count") && has_value {
-            count = args::int(ctx.arg(i + 1))?;
-            if count < 1 {
-                return Err(ReplyError::syntax());
-            }
-        } else if args::is(a, "match") && has_value {
-            let p = ctx.arg(i + 1);
-            pattern = if p == b"*" { None } else { Some(p) };
-        } else if args::is(a, "type") && has_value {
-            type_filter = Some(ctx.arg(i + 1));
-        } else {
-            return Err(ReplyError::syntax());
-        }
-        i += 2;
-    }
+    let ScanOptions { count, pattern, type_filter } = parse_scan_options(ctx, 2, true)?;
 
     let db = ctx.c.db;
     let mut found: Vec<Vec<u8>> = Vec::new();

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod errors;
 pub mod keys;
 pub mod server;
+pub mod set;
 pub mod string;
 pub mod table;
 #[cfg(test)]
@@ -78,6 +79,7 @@ pub fn build_table() -> CommandTable {
         connection::COMMANDS,
         string::COMMANDS,
         keys::COMMANDS,
+        set::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,

@@ -1,5 +1,6 @@
 //! Value encodings; mirrors object.c and the encoding files (sds.c, ...).
 
+pub mod intset;
 pub mod list;
 pub mod sds;
 pub mod set;
