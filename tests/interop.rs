@@ -87,7 +87,6 @@ fn redis_benchmark_runs_clean() {
 }
 
 #[test]
-#[ignore = "needs CONFIG GET (lands with the config module)"]
 fn redis_benchmark_default_run_with_config_get() {
     // Without -t, redis-benchmark first asks CONFIG GET save/appendonly.
     let srv = Server::start();

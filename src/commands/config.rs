@@ -148,8 +148,13 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
                 targets[i].1
             );
             restore(srv, &targets, &old);
+            // The old listeners are still in place: drop any new ones.
+            srv.replace_tcp_listeners = None;
+            srv.tcp_port = srv.config.port;
             for &(e, _) in &effects {
-                let _ = apply(srv, e);
+                if !matches!(e, Effect::Port | Effect::Bind) {
+                    let _ = apply(srv, e);
+                }
             }
             return Err(set_failed(&targets[i].1, &why));
         }
@@ -181,15 +186,29 @@ fn apply(srv: &mut Server, effect: Effect) -> Result<(), String> {
         Effect::Notify => srv.notify_flags = srv.config.notify_keyspace_events,
         Effect::SlowlogMaxLen => srv.slowlog.trim(srv.config.slowlog_max_len),
         Effect::Maxclients => adjust_open_files_limit(srv.config.maxclients)?,
-        // The listeners belong to the reactor, which cannot re-listen at
-        // runtime yet; say so in the log the error points to.
-        Effect::Port => {
-            log::warn!("CONFIG SET port: changing the listening port at runtime is not supported by ferrodis yet");
-            return Err("Unable to listen on this port. Check server logs.".into());
-        }
-        Effect::Bind => {
-            log::warn!("CONFIG SET bind: changing the bind addresses at runtime is not supported by ferrodis yet");
-            return Err("Failed to bind to specified addresses.".into());
+        // Bind the new listeners here, so a failure is the command's error;
+        // the reactor swaps them in (closing the old ones) before it sleeps.
+        Effect::Port | Effect::Bind => {
+            let (bind, port) = (&srv.config.bind, srv.config.port);
+            let new = if port == 0 {
+                Ok(Vec::new())
+            } else {
+                crate::server::reactor::bind_tcp(bind, port, srv.config.tcp_backlog)
+            };
+            match new {
+                Ok(listeners) => {
+                    srv.replace_tcp_listeners = Some(listeners);
+                    srv.tcp_port = port;
+                }
+                Err(e) => {
+                    log::warn!("Failed to listen on {:?} port {}: {}", bind, port, e);
+                    return Err(if effect == Effect::Port {
+                        "Unable to listen on this port. Check server logs.".into()
+                    } else {
+                        "Failed to bind to specified addresses.".into()
+                    });
+                }
+            }
         }
     }
     Ok(())

@@ -421,8 +421,18 @@ fn object_digest(digest: &mut [u8; 20], val: &Value, has_expire: bool) {
     };
     mix_digest(digest, &ty.to_be_bytes());
     let mut buf = [0u8; 20];
-    if let Some(bytes) = val.string_bytes(&mut buf) {
-        mix_digest(digest, bytes);
+    match val {
+        Value::Set(set) => {
+            // Members are xor-ed: the digest does not depend on their order.
+            for m in set.iter() {
+                xor_digest(digest, m.bytes(&mut buf));
+            }
+        }
+        _ => {
+            if let Some(bytes) = val.string_bytes(&mut buf) {
+                mix_digest(digest, bytes);
+            }
+        }
     }
     if has_expire {
         xor_digest(digest, b"!!expire!!");
@@ -1034,6 +1044,13 @@ mod tests {
     #[test]
     fn debug_digests_match_redis() {
         let mut t = TestServer::new();
+        t.check(&[
+            ("SADD s a b 1 2 zz", ":5\r\n"),
+            ("DEBUG DIGEST-VALUE s", "*1\r\n+e562736e697d4a2b80308e64f0bda26f0054e56a\r\n"),
+            ("SADD t 1 2 3", ":3\r\n"),
+            ("DEBUG DIGEST-VALUE t", "*1\r\n+2a462a3f51a1db89738ebbeef0c47ce1bbc85246\r\n"),
+            ("DEL s t", ":2\r\n"),
+        ]);
         t.check(&[
             ("DEBUG DIGEST", "+0000000000000000000000000000000000000000\r\n"),
             ("SET k v", "+OK\r\n"),
