@@ -123,12 +123,20 @@ fn set_is_atomic() {
         ("CONFIG GET hz", "*2\r\n$2\r\nhz\r\n$2\r\n20\r\n"),
     ]);
     assert_eq!(t.srv.hz, 20);
-    // A failing runtime effect (port) rolls back what was set before it.
-    let r = t.text(&["CONFIG", "SET", "timeout", "7", "port", "7001"]);
-    assert!(r.starts_with("-ERR CONFIG SET failed (possibly related to argument 'port') - "), "{}", r);
+    // A failing runtime effect (a port someone else holds) rolls back what
+    // was set before it.
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let busy = taken.local_addr().unwrap().port().to_string();
+    let r = t.text(&["CONFIG", "SET", "timeout", "7", "port", &busy]);
+    assert!(r.starts_with("-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port."), "{}", r);
     assert_eq!(t.srv.config.timeout, 30);
     assert_eq!(t.srv.config.port, 6379);
-    // Setting the current port is no change, so nothing to apply.
+    assert!(t.srv.replace_tcp_listeners.is_none());
+    // A free port is bound by the command and handed to the reactor.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    t.check(&[("CONFIG SET bind 127.0.0.1", "+OK\r\n")]);
+    t.check(&[(&*format!("CONFIG SET port {}", free), "+OK\r\n")]);
+    assert_eq!(t.srv.replace_tcp_listeners.as_ref().map(|l| l.len()), Some(1));
     t.check(&[("CONFIG SET port 6379", "+OK\r\n")]);
 }
 
