@@ -1,6 +1,7 @@
 //! Value encodings; mirrors object.c and the encoding files (sds.c, ...).
 
 pub mod list;
+pub mod listpack;
 pub mod sds;
 pub mod set;
 pub mod value;
