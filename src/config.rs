@@ -55,6 +55,10 @@ pub struct Config {
     pub lazyfree_lazy_expire: bool,
     pub lazyfree_lazy_server_del: bool,
     pub maxmemory: u64,
+    /// list-max-listpack-size (alias list-max-ziplist-size): node fill of new lists.
+    pub list_max_listpack_size: i64,
+    /// list-compress-depth: kept per list; node compression is not implemented.
+    pub list_compress_depth: i64,
 }
 
 impl Default for Config {
@@ -91,6 +95,8 @@ impl Default for Config {
             lazyfree_lazy_expire: false,
             lazyfree_lazy_server_del: false,
             maxmemory: 0,
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
         }
     }
 }
@@ -116,6 +122,8 @@ impl Config {
                 "requirepass" => c.requirepass = if v.is_empty() { None } else { Some(v.into_bytes()) },
                 "databases" => c.databases = v.parse().map_err(|_| "bad databases")?,
                 "hz" => c.hz = v.parse().map_err(|_| "bad hz")?,
+                "list-max-listpack-size" | "list-max-ziplist-size" => c.list_max_listpack_size = v.parse().map_err(|_| "bad list-max-listpack-size")?,
+                "list-compress-depth" => c.list_compress_depth = v.parse().map_err(|_| "bad list-compress-depth")?,
                 "enable-debug-command" => {
                     c.enable_debug_command = match v.as_str() {
                         "yes" => Protection::Yes,

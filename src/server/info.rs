@@ -34,7 +34,7 @@ impl Server {
             if !out.is_empty() {
                 out.push_str("\r\n");
             }
-            let _ = write!(out, "# Clients\r\nconnected_clients:{}\r\nblocked_clients:0\r\n", self.clients.len());
+            let _ = write!(out, "# Clients\r\nconnected_clients:{}\r\nblocked_clients:{}\r\n", self.clients.len(), self.blocked_clients());
         }
         if want("memory", true) {
             if !out.is_empty() {

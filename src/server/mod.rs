@@ -2,6 +2,7 @@
 //! mirrors the redisServer struct of server.h. The event loop is in
 //! `reactor`, periodic work in `cron`, INFO in `info`.
 
+pub mod blocking;
 pub mod cron;
 pub mod info;
 pub mod lazyfree;
@@ -202,6 +203,8 @@ pub struct Server {
     pub no_touch: bool,
     /// Pid of the forked child (snapshot, AOF rewrite), if one runs.
     pub child_pid: Option<i32>,
+    /// Clients blocked on keys and keys that became ready (blocking.rs).
+    pub blocking: blocking::Blocking,
 }
 
 impl Server {
@@ -243,6 +246,7 @@ impl Server {
             executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
             no_touch: false,
             child_pid: None,
+            blocking: blocking::Blocking::default(),
         }
     }
 

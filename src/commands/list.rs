@@ -1,0 +1,770 @@
+//! The list type's commands, blocking ones included; mirrors t_list.c.
+//!
+//! Blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) serve at
+//! once when a key has data, exactly like their non-blocking forms, and
+//! rewrite what they propagate to that form (BLPOP → LPOP, BLMOVE → LMOVE,
+//! BLMPOP → LPOP key count). Otherwise they block through
+//! `server::blocking::block_for_keys`; when a key becomes ready the same
+//! handler runs again for the waiting client and takes the serving path.
+
+use super::args;
+use super::errors::{CmdResult, ReplyError};
+use super::table::{acl, flag::*, Command};
+use super::Ctx;
+use crate::db::keyspace::event;
+use crate::net::reply::Reply;
+use crate::server::blocking::{block_for_keys, parse_timeout};
+use crate::server::Server;
+use crate::types::list::{End, List};
+use crate::types::listpack::{as_int, LpValue};
+use crate::types::value::Value;
+use crate::util::num::write_i64;
+
+const L: u32 = acl::LIST;
+const POP_KEYS: &[&str] = &["RW", "access", "delete"];
+const INSERT_KEYS: &[&str] = &["RW", "insert"];
+
+pub const COMMANDS: &[Command] = &[
+    Command::new("lpush", -3, lpush).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+        .doc("1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Prepend one or multiple elements to a list"),
+    Command::new("rpush", -3, rpush).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+        .doc("1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Append one or multiple elements to a list"),
+    Command::new("lpushx", -3, lpushx).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+        .doc("2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Prepend an element to a list, only if the list exists"),
+    Command::new("rpushx", -3, rpushx).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+        .doc("2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Append an element to a list, only if the list exists"),
+    Command::new("linsert", 5, linsert).flags(WRITE | DENYOOM).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+        .doc("2.2.0", "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).", "Insert an element before or after another element in a list"),
+    Command::new("llen", 2, llen).flags(READONLY | FAST).acl(L).keys(1, 1, 1).key_flags(&["RO"]).group("list")
+        .doc("1.0.0", "O(1)", "Get the length of a list"),
+    Command::new("lindex", 3, lindex).flags(READONLY).acl(L).keys(1, 1, 1).group("list")
+        .doc("1.0.0", "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", "Get an element from a list by its index"),
+    Command::new("lset", 4, lset).flags(WRITE | DENYOOM).acl(L).keys(1, 1, 1).group("list")
+        .doc("1.0.0", "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", "Set the value of an element in a list by its index"),
+    Command::new("lpop", -2, lpop).flags(WRITE | FAST).acl(L).keys(1, 1, 1).key_flags(POP_KEYS).group("list")
+        .doc("1.0.0", "O(N) where N is the number of elements returned", "Remove and get the first elements in a list"),
+    Command::new("rpop", -2, rpop).flags(WRITE | FAST).acl(L).keys(1, 1, 1).key_flags(POP_KEYS).group("list")
+        .doc("1.0.0", "O(N) where N is the number of elements returned", "Remove and get the last elements in a list"),
+    Command::new("lrange", 4, lrange).flags(READONLY).acl(L).keys(1, 1, 1).group("list")
+        .doc("1.0.0", "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", "Get a range of elements from a list"),
+    Command::new("ltrim", 4, ltrim).flags(WRITE).acl(L).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("list")
+        .doc("1.0.0", "O(N) where N is the number of elements to be removed by the operation.", "Trim a list to the specified range"),
+    Command::new("lrem", 4, lrem).flags(WRITE).acl(L).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("list")
+        .doc("1.0.0", "O(N+M) where N is the length of the list and M is the number of elements removed.", "Remove elements from a list"),
+    Command::new("lpos", -3, lpos).flags(READONLY).acl(L).keys(1, 1, 1).group("list")
+        .doc("6.0.6", "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.", "Return the index of matching elements on a list"),
+    Command::new("lmove", 5, lmove).flags(WRITE | DENYOOM).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+        .doc("6.2.0", "O(1)", "Pop an element from a list, push it to another list and return it"),
+    Command::new("rpoplpush", 3, rpoplpush).flags(WRITE | DENYOOM).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+        .doc("1.2.0", "O(1)", "Remove the last element in a list, prepend it to another list and return it"),
+    Command::new("lmpop", -4, lmpop).flags(WRITE).acl(L).custom_keys(0, 0, 0, lmpop_keys).key_flags(POP_KEYS).group("list")
+        .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list"),
+    Command::new("blpop", -3, blpop).flags(WRITE | NOSCRIPT | BLOCKING).acl(L).keys(1, -2, 1).key_flags(POP_KEYS).group("list")
+        .doc("2.0.0", "O(N) where N is the number of provided keys.", "Remove and get the first element in a list, or block until one is available"),
+    Command::new("brpop", -3, brpop).flags(WRITE | NOSCRIPT | BLOCKING).acl(L).keys(1, -2, 1).key_flags(POP_KEYS).group("list")
+        .doc("2.0.0", "O(N) where N is the number of provided keys.", "Remove and get the last element in a list, or block until one is available"),
+    Command::new("blmove", 6, blmove).flags(WRITE | DENYOOM | NOSCRIPT | BLOCKING).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+        .doc("6.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available"),
+    Command::new("brpoplpush", 4, brpoplpush).flags(WRITE | DENYOOM | NOSCRIPT | BLOCKING).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+        .doc("2.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available"),
+    Command::new("blmpop", -5, blmpop).flags(WRITE | BLOCKING).acl(L).custom_keys(0, 0, 0, blmpop_keys).key_flags(POP_KEYS).group("list")
+        .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list, or block until one is available"),
+];
+
+/// Key positions of `numkeys key [key ...]` starting at argv[`at`].
+fn numkeys_positions(argv: &[&[u8]], at: usize) -> Vec<usize> {
+    let n = argv.get(at).and_then(|a| crate::util::num::parse_i64_strict(a)).unwrap_or(0);
+    if n <= 0 {
+        return Vec::new();
+    }
+    (at + 1..(at + 1).saturating_add(n as usize).min(argv.len())).collect()
+}
+
+fn lmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
+    numkeys_positions(argv, 1)
+}
+
+fn blmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
+    numkeys_positions(argv, 2)
+}
+
+// ---------------------------------------------------------------------------
+// Shared helpers
+
+/// A new, empty list with the configured node fill.
+fn new_list(srv: &Server) -> List {
+    List::new(srv.config.list_max_listpack_size, srv.config.list_compress_depth)
+}
+
+/// A list key for reading: Ok(None) when missing, WRONGTYPE for other types.
+fn read_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a List>, ReplyError> {
+    match srv.lookup_read(db, key) {
+        None => Ok(None),
+        Some(Value::List(l)) => Ok(Some(l)),
+        Some(_) => Err(ReplyError::wrong_type()),
+    }
+}
+
+/// A list key for writing: Ok(None) when missing, WRONGTYPE for other types.
+fn write_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut List>, ReplyError> {
+    match srv.lookup_write(db, key) {
+        None => Ok(None),
+        Some(Value::List(l)) => Ok(Some(l)),
+        Some(_) => Err(ReplyError::wrong_type()),
+    }
+}
+
+/// Replies with one element as a bulk string.
+#[inline]
+fn reply_elem(out: &mut Reply, v: LpValue) {
+    match v {
+        LpValue::Str(s) => out.bulk(s),
+        LpValue::Int(n) => {
+            let mut b = [0u8; 20];
+            let l = write_i64(n, &mut b);
+            out.bulk(&b[..l]);
+        }
+    }
+}
+
+/// LEFT | RIGHT (getListPositionFromObjectOrReply).
+fn parse_end(arg: &[u8]) -> Result<End, ReplyError> {
+    if args::is(arg, "left") {
+        Ok(End::Head)
+    } else if args::is(arg, "right") {
+        Ok(End::Tail)
+    } else {
+        Err(ReplyError::syntax())
+    }
+}
+
+fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpop",
+        End::Tail => "rpop",
+    }
+}
+
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpush",
+        End::Tail => "rpush",
+    }
+}
+
+/// A long in [min, max] (getRangeLongFromObjectOrReply): `msg` for both a
+/// non-integer and an out-of-range value.
+fn range_long(arg: &[u8], min: i64, max: i64, msg: &'static str) -> Result<i64, ReplyError> {
+    match crate::util::num::parse_i64_strict(arg) {
+        Some(n) if n >= min && n <= max => Ok(n),
+        _ => Err(ReplyError::fixed(msg)),
+    }
+}
+
+/// Deletes `key` if its list became empty, with the "del" event.
+fn delete_if_empty(srv: &mut Server, db: usize, key: &[u8]) -> bool {
+    let empty = matches!(srv.dbs[db].dict.get(key), Some(Value::List(l)) if l.is_empty());
+    if empty {
+        srv.delete_key(db, key, false);
+        srv.notify_keyspace_event(event::GENERIC, "del", key, db);
+    }
+    empty
+}
+
+// ---------------------------------------------------------------------------
+// Pushes
+
+/// The shared body of LPUSH, RPUSH, LPUSHX, RPUSHX (pushGenericCommand).
+fn push_generic(ctx: &mut Ctx, end: End, xx: bool) -> CmdResult {
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    let argv = ctx.argv;
+    let pushed = ctx.argc() - 2;
+    let mut created = false;
+    let len = match write_list(ctx.srv, db, key)? {
+        Some(l) => {
+            for ele in argv.iter().skip(2) {
+                l.push(end, ele);
+            }
+            l.len()
+        }
+        None if xx => {
+            ctx.c.out.int(0);
+            return Ok(());
+        }
+        None => {
+            let mut l = new_list(ctx.srv);
+            for ele in argv.iter().skip(2) {
+                l.push(end, ele);
+            }
+            let len = l.len();
+            ctx.srv.dbs[db].add(key, Value::List(Box::new(l)));
+            created = true;
+            len
+        }
+    };
+    if created {
+        ctx.srv.signal_key_as_ready(db, key);
+    }
+    ctx.c.out.int(len as i64);
+    ctx.srv.key_modified(db, key, event::LIST, push_event(end));
+    ctx.srv.dirty += pushed as u64 - 1;
+    Ok(())
+}
+
+/// LPUSH key element [element ...]: the new length.
+pub fn lpush(ctx: &mut Ctx) -> CmdResult {
+    push_generic(ctx, End::Head, false)
+}
+
+/// RPUSH key element [element ...]: the new length.
+pub fn rpush(ctx: &mut Ctx) -> CmdResult {
+    push_generic(ctx, End::Tail, false)
+}
+
+/// LPUSHX key element [element ...]: the new length, 0 when the key is missing.
+pub fn lpushx(ctx: &mut Ctx) -> CmdResult {
+    push_generic(ctx, End::Head, true)
+}
+
+/// RPUSHX key element [element ...]: the new length, 0 when the key is missing.
+pub fn rpushx(ctx: &mut Ctx) -> CmdResult {
+    push_generic(ctx, End::Tail, true)
+}
+
+/// LINSERT key BEFORE|AFTER pivot element: the new length, -1 when the
+/// pivot is not found, 0 when the key is missing.
+pub fn linsert(ctx: &mut Ctx) -> CmdResult {
+    let after = if args::is(ctx.arg(2), "after") {
+        true
+    } else if args::is(ctx.arg(2), "before") {
+        false
+    } else {
+        return Err(ReplyError::syntax());
+    };
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    let (pivot, ele) = (ctx.arg(3), ctx.arg(4));
+    let Some(l) = write_list(ctx.srv, db, key)? else {
+        ctx.c.out.int(0);
+        return Ok(());
+    };
+    let pivot_int = as_int(pivot);
+    let Some(at) = l.iter().position(|v| v.eq_bytes(pivot, pivot_int)) else {
+        ctx.c.out.int(-1);
+        return Ok(());
+    };
+    l.insert_at(at, after, ele);
+    let len = l.len();
+    ctx.srv.key_modified(db, key, event::LIST, "linsert");
+    ctx.c.out.int(len as i64);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+
+/// LLEN key
+pub fn llen(ctx: &mut Ctx) -> CmdResult {
+    let n = read_list(ctx.srv, ctx.c.db, ctx.arg(1))?.map_or(0, |l| l.len());
+    ctx.c.out.int(n as i64);
+    Ok(())
+}
+
+/// LINDEX key index: the element, or null when out of range.
+pub fn lindex(ctx: &mut Ctx) -> CmdResult {
+    let index_arg = ctx.arg(2);
+    let Some(l) = read_list(ctx.srv, ctx.c.db, ctx.arg(1))? else {
+        ctx.c.out.null();
+        return Ok(());
+    };
+    let index = args::int(index_arg)?;
+    match l.get(index) {
+        Some(v) => reply_elem(&mut ctx.c.out, v),
+        None => ctx.c.out.null(),
+    }
+    Ok(())
+}
+
+/// LRANGE key start stop: inclusive, negative indexes count from the tail.
+pub fn lrange(ctx: &mut Ctx) -> CmdResult {
+    let start = args::int(ctx.arg(2))?;
+    let end = args::int(ctx.arg(3))?;
+    let Some(l) = read_list(ctx.srv, ctx.c.db, ctx.arg(1))? else {
+        ctx.c.out.array(0);
+        return Ok(());
+    };
+    let Some((start, n)) = clamp_range(start, end, l.len()) else {
+        ctx.c.out.array(0);
+        return Ok(());
+    };
+    let out = &mut ctx.c.out;
+    out.array(n);
+    for v in l.iter_from(start).take(n) {
+        reply_elem(out, v);
+    }
+    Ok(())
+}
+
+/// LRANGE's index arithmetic: (first index, count), None when empty.
+fn clamp_range(mut start: i64, mut end: i64, len: usize) -> Option<(usize, usize)> {
+    let llen = len as i64;
+    if start < 0 {
+        start += llen;
+    }
+    if end < 0 {
+        end += llen;
+    }
+    if start < 0 {
+        start = 0;
+    }
+    if start > end || start >= llen {
+        return None;
+    }
+    if end >= llen {
+        end = llen - 1;
+    }
+    Some((start as usize, (end - start + 1) as usize))
+}
+
+/// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+pub fn lpos(ctx: &mut Ctx) -> CmdResult {
+    let (mut rank, mut count, mut maxlen) = (1i64, -1i64, 0i64);
+    let mut j = 3;
+    while j < ctx.argc() {
+        let opt = ctx.arg(j);
+        let more = j + 1 < ctx.argc();
+        if args::is(opt, "rank") && more {
+            j += 1;
+            rank = args::int(ctx.arg(j))?;
+            if rank == 0 {
+                return Err(ReplyError::fixed("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
+            }
+        } else if args::is(opt, "count") && more {
+            j += 1;
+            count = range_long(ctx.arg(j), 0, i64::MAX, "ERR COUNT can't be negative")?;
+        } else if args::is(opt, "maxlen") && more {
+            j += 1;
+            maxlen = range_long(ctx.arg(j), 0, i64::MAX, "ERR MAXLEN can't be negative")?;
+        } else {
+            return Err(ReplyError::syntax());
+        }
+        j += 1;
+    }
+    // A negative rank searches from the tail (LONG_MIN stays negative, as in C).
+    let from_tail = rank < 0;
+    if from_tail {
+        rank = rank.wrapping_neg();
+    }
+    let ele = ctx.arg(2);
+    let Some(l) = read_list(ctx.srv, ctx.c.db, ctx.arg(1))? else {
+        if count != -1 {
+            ctx.c.out.array(0);
+        } else {
+            ctx.c.out.null();
+        }
+        return Ok(());
+    };
+    let ele_int = as_int(ele);
+    let llen = l.len() as i64;
+    let iter = if from_tail { l.iter_rev_from(l.len().saturating_sub(1)) } else { l.iter() };
+    let out = &mut ctx.c.out;
+    let deferred = if count != -1 { Some(out.deferred()) } else { None };
+    let (mut matches, mut found, mut arraylen) = (0i64, None, 0usize);
+    for (index, v) in iter.enumerate() {
+        let index = index as i64;
+        if maxlen != 0 && index >= maxlen {
+            break;
+        }
+        if v.eq_bytes(ele, ele_int) {
+            matches += 1;
+            let at = if from_tail { llen - index - 1 } else { index };
+            if matches >= rank {
+                if deferred.is_some() {
+                    arraylen += 1;
+                    out.int(at);
+                    if count != 0 && matches - rank + 1 >= count {
+                        break;
+                    }
+                } else {
+                    found = Some(at);
+                    break;
+                }
+            }
+        }
+    }
+    match deferred {
+        Some(d) => out.set_deferred_array(d, arraylen),
+        None => match found {
+            Some(i) => out.int(i),
+            None => out.null(),
+        },
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Writes in place
+
+/// LSET key index element
+pub fn lset(ctx: &mut Ctx) -> CmdResult {
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    let (index_arg, ele) = (ctx.arg(2), ctx.arg(3));
+    let Some(l) = write_list(ctx.srv, db, key)? else {
+        return Err(ReplyError::no_such_key());
+    };
+    let index = args::int(index_arg)?;
+    if !l.set(index, ele) {
+        return Err(ReplyError::index_out_of_range());
+    }
+    ctx.c.out.ok();
+    ctx.srv.key_modified(db, key, event::LIST, "lset");
+    Ok(())
+}
+
+/// LTRIM key start stop
+pub fn ltrim(ctx: &mut Ctx) -> CmdResult {
+    let start = args::int(ctx.arg(2))?;
+    let end = args::int(ctx.arg(3))?;
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    let Some(l) = write_list(ctx.srv, db, key)? else {
+        ctx.c.out.ok();
+        return Ok(());
+    };
+    let llen = l.len();
+    let (ltrim, rtrim) = match clamp_range(start, end, llen) {
+        None => (llen, 0),
+        Some((s, n)) => (s, llen - s - n),
+    };
+    l.delete_range(0, ltrim);
+    let left = l.len();
+    l.delete_range(left - rtrim, rtrim);
+    ctx.srv.notify_keyspace_event(event::LIST, "ltrim", key, db);
+    delete_if_empty(ctx.srv, db, key);
+    ctx.srv.signal_modified_key(db, key);
+    ctx.srv.dirty += (ltrim + rtrim) as u64;
+    ctx.c.out.ok();
+    Ok(())
+}
+
+/// LREM key count element: removes up to |count| matches (from the tail
+/// when negative, all when 0); the number removed.
+pub fn lrem(ctx: &mut Ctx) -> CmdResult {
+    let count = args::int(ctx.arg(2))?;
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    let ele = ctx.arg(3);
+    let Some(l) = write_list(ctx.srv, db, key)? else {
+        ctx.c.out.int(0);
+        return Ok(());
+    };
+    let removed = l.remove_matching(ele, count);
+    if removed > 0 {
+        ctx.srv.notify_keyspace_event(event::LIST, "lrem", key, db);
+        delete_if_empty(ctx.srv, db, key);
+        ctx.srv.signal_modified_key(db, key);
+        ctx.srv.dirty += removed as u64;
+    }
+    ctx.c.out.int(removed as i64);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Pops
+
+/// Pops `count` elements from `key`'s list at `end`, replying with them as
+/// an array (optionally preceded by the key, as LMPOP/BLMPOP do), then the
+/// closing trio (listPopRangeAndReplyWithKey). The list must be non-empty.
+fn pop_range_reply(ctx: &mut Ctx, key: &[u8], end: End, count: usize, with_key: bool) -> usize {
+    let db = ctx.c.db;
+    let Some(Value::List(l)) = ctx.srv.dbs[db].dict.get_mut(key) else { unreachable!("pop from a list") };
+    let len = l.len();
+    let n = count.min(len);
+    let out = &mut ctx.c.out;
+    if with_key {
+        out.array(2);
+        out.bulk(key);
+    }
+    out.array(n);
+    match end {
+        End::Head => {
+            for v in l.iter().take(n) {
+                reply_elem(out, v);
+            }
+            l.delete_range(0, n);
+        }
+        End::Tail => {
+            for v in l.iter_rev_from(len - 1).take(n) {
+                reply_elem(out, v);
+            }
+            l.delete_range(len - n, n);
+        }
+    }
+    ctx.srv.notify_keyspace_event(event::LIST, pop_event(end), key, db);
+    delete_if_empty(ctx.srv, db, key);
+    ctx.srv.signal_modified_key(db, key);
+    ctx.srv.dirty += n as u64;
+    n
+}
+
+/// Pops one element from a non-empty list with the closing trio.
+fn pop_one(srv: &mut Server, db: usize, key: &[u8], end: End) -> Vec<u8> {
+    let Some(Value::List(l)) = srv.dbs[db].dict.get_mut(key) else { unreachable!("pop from a list") };
+    let v = l.pop(end).expect("non-empty list");
+    srv.notify_keyspace_event(event::LIST, pop_event(end), key, db);
+    delete_if_empty(srv, db, key);
+    srv.signal_modified_key(db, key);
+    srv.dirty += 1;
+    v
+}
+
+/// The shared body of LPOP and RPOP (popGenericCommand).
+fn pop_generic(ctx: &mut Ctx, end: End) -> CmdResult {
+    let count = if ctx.argc() == 3 {
+        Some(range_long(ctx.arg(2), 0, i64::MAX, "ERR value is out of range, must be positive")? as usize)
+    } else {
+        None
+    };
+    let db = ctx.c.db;
+    let key = ctx.arg(1);
+    let Some(l) = write_list(ctx.srv, db, key)? else {
+        if count.is_some() {
+            ctx.c.out.null_array();
+        } else {
+            ctx.c.out.null();
+        }
+        return Ok(());
+    };
+    if l.is_empty() {
+        ctx.c.out.null();
+        return Ok(());
+    }
+    match count {
+        Some(0) => ctx.c.out.array(0),
+        Some(n) => {
+            pop_range_reply(ctx, key, end, n, false);
+        }
+        None => {
+            let v = pop_one(ctx.srv, db, key, end);
+            ctx.c.out.bulk(&v);
+        }
+    }
+    Ok(())
+}
+
+/// LPOP key [count]: one element (bulk), or up to count elements (array).
+pub fn lpop(ctx: &mut Ctx) -> CmdResult {
+    pop_generic(ctx, End::Head)
+}
+
+/// RPOP key [count]: one element (bulk), or up to count elements (array).
+pub fn rpop(ctx: &mut Ctx) -> CmdResult {
+    pop_generic(ctx, End::Tail)
+}
+
+/// Parses `numkeys key [key ...] LEFT|RIGHT [COUNT count]` starting at
+/// argv[`at`]: (first key index, number of keys, end, count).
+fn parse_mpop(ctx: &Ctx, at: usize) -> Result<(usize, usize, End, usize), ReplyError> {
+    let numkeys = range_long(ctx.arg(at), 1, i64::MAX, "ERR numkeys should be greater than 0")?;
+    let where_idx = (at as u64).saturating_add(numkeys as u64).saturating_add(1);
+    if where_idx >= ctx.argc() as u64 {
+        return Err(ReplyError::syntax());
+    }
+    let where_idx = where_idx as usize;
+    let end = parse_end(ctx.arg(where_idx))?;
+    let mut count = None;
+    let mut j = where_idx + 1;
+    while j < ctx.argc() {
+        if count.is_none() && args::is(ctx.arg(j), "count") && j + 1 < ctx.argc() {
+            j += 1;
+            count = Some(range_long(ctx.arg(j), 1, i64::MAX, "ERR count should be greater than 0")? as usize);
+        } else {
+            return Err(ReplyError::syntax());
+        }
+        j += 1;
+    }
+    Ok((at + 1, numkeys as usize, end, count.unwrap_or(1)))
+}
+
+/// Serves a [B]LMPOP from the first non-empty list among the keys:
+/// true when one was found (mpopGenericCommand).
+fn mpop_serve(ctx: &mut Ctx, first: usize, numkeys: usize, end: End, count: usize) -> Result<bool, ReplyError> {
+    let db = ctx.c.db;
+    for j in first..first + numkeys {
+        let key = ctx.arg(j);
+        let len = match write_list(ctx.srv, db, key)? {
+            Some(l) if !l.is_empty() => l.len(),
+            _ => continue,
+        };
+        pop_range_reply(ctx, key, end, count, true);
+        // Propagated as [LR]POP key count.
+        let n = count.min(len).to_string();
+        let cmd: &[u8] = if end == End::Head { b"LPOP" } else { b"RPOP" };
+        ctx.rewrite_argv(&[cmd, key, n.as_bytes()]);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: [key, [elements]]
+/// from the first non-empty list, or a null array.
+pub fn lmpop(ctx: &mut Ctx) -> CmdResult {
+    let (first, numkeys, end, count) = parse_mpop(ctx, 1)?;
+    if !mpop_serve(ctx, first, numkeys, end, count)? {
+        ctx.c.out.null_array();
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Moves
+
+/// Pops from `src` at `from` and pushes to `dst` at `to`, replying with the
+/// element (lmoveGenericCommand + lmoveHandlePush). `Ok(false)` when the
+/// source is missing (nothing replied).
+fn lmove_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> Result<bool, ReplyError> {
+    let db = ctx.c.db;
+    let Some(l) = write_list(ctx.srv, db, src)? else {
+        return Ok(false);
+    };
+    if l.is_empty() {
+        ctx.c.out.null();
+        return Ok(true);
+    }
+    let dst_exists = write_list(ctx.srv, db, dst)?.is_some();
+    let Some(Value::List(l)) = ctx.srv.dbs[db].dict.get_mut(src) else { unreachable!() };
+    let v = l.pop(from).expect("non-empty list");
+    // Push first: with src == dst the list must not be deleted in between.
+    if !dst_exists {
+        let l = new_list(ctx.srv);
+        ctx.srv.dbs[db].add(dst, Value::List(Box::new(l)));
+        ctx.srv.signal_key_as_ready(db, dst);
+    }
+    ctx.srv.signal_modified_key(db, dst);
+    let Some(Value::List(d)) = ctx.srv.dbs[db].dict.get_mut(dst) else { unreachable!() };
+    d.push(to, &v);
+    ctx.srv.notify_keyspace_event(event::LIST, push_event(to), dst, db);
+    ctx.c.out.bulk(&v);
+    ctx.srv.notify_keyspace_event(event::LIST, pop_event(from), src, db);
+    delete_if_empty(ctx.srv, db, src);
+    ctx.srv.signal_modified_key(db, src);
+    ctx.srv.dirty += 1;
+    Ok(true)
+}
+
+/// LMOVE source destination LEFT|RIGHT LEFT|RIGHT: the moved element, or
+/// null when the source is empty.
+pub fn lmove(ctx: &mut Ctx) -> CmdResult {
+    let from = parse_end(ctx.arg(3))?;
+    let to = parse_end(ctx.arg(4))?;
+    if !lmove_generic(ctx, ctx.arg(1), ctx.arg(2), from, to)? {
+        ctx.c.out.null();
+    }
+    Ok(())
+}
+
+/// RPOPLPUSH source destination (LMOVE source destination RIGHT LEFT).
+pub fn rpoplpush(ctx: &mut Ctx) -> CmdResult {
+    if !lmove_generic(ctx, ctx.arg(1), ctx.arg(2), End::Tail, End::Head)? {
+        ctx.c.out.null();
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Blocking
+
+/// The shared body of BLPOP, BRPOP and BLMPOP (blockingPopGenericCommand):
+/// serve from the first non-empty key, else block on all of them. `count`
+/// is Some for BLMPOP (nested reply, LPOP key count propagated).
+fn blocking_pop_generic(ctx: &mut Ctx, first: usize, numkeys: usize, end: End, count: Option<usize>, deadline: i64) -> CmdResult {
+    let db = ctx.c.db;
+    for j in first..first + numkeys {
+        let key = ctx.arg(j);
+        let len = match write_list(ctx.srv, db, key)? {
+            Some(l) if !l.is_empty() => l.len(),
+            _ => continue,
+        };
+        let cmd: &[u8] = if end == End::Head { b"LPOP" } else { b"RPOP" };
+        match count {
+            Some(n) => {
+                pop_range_reply(ctx, key, end, n, true);
+                let n = n.min(len).to_string();
+                ctx.rewrite_argv(&[cmd, key, n.as_bytes()]);
+            }
+            None => {
+                let v = pop_one(ctx.srv, db, key, end);
+                ctx.c.out.array(2);
+                ctx.c.out.bulk(key);
+                ctx.c.out.bulk(&v);
+                ctx.rewrite_argv(&[cmd, key]);
+            }
+        }
+        return Ok(());
+    }
+    // Not allowed to block (MULTI, scripts): behave as an immediate timeout.
+    if ctx.c.deny_blocking {
+        ctx.c.out.null_array();
+        return Ok(());
+    }
+    let keys = (first..first + numkeys).map(|j| ctx.arg(j).to_vec()).collect();
+    block_for_keys(ctx, keys, deadline);
+    Ok(())
+}
+
+/// BLPOP key [key ...] timeout: [key, element], or a null array on timeout.
+pub fn blpop(ctx: &mut Ctx) -> CmdResult {
+    let deadline = parse_timeout(ctx.arg(ctx.argc() - 1), ctx.srv.now_ms)?;
+    blocking_pop_generic(ctx, 1, ctx.argc() - 2, End::Head, None, deadline)
+}
+
+/// BRPOP key [key ...] timeout: [key, element], or a null array on timeout.
+pub fn brpop(ctx: &mut Ctx) -> CmdResult {
+    let deadline = parse_timeout(ctx.arg(ctx.argc() - 1), ctx.srv.now_ms)?;
+    blocking_pop_generic(ctx, 1, ctx.argc() - 2, End::Tail, None, deadline)
+}
+
+/// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+pub fn blmpop(ctx: &mut Ctx) -> CmdResult {
+    let (first, numkeys, end, count) = parse_mpop(ctx, 2)?;
+    let deadline = parse_timeout(ctx.arg(1), ctx.srv.now_ms)?;
+    blocking_pop_generic(ctx, first, numkeys, end, Some(count), deadline)
+}
+
+/// The shared body of BLMOVE and BRPOPLPUSH (blmoveGenericCommand).
+fn blmove_generic(ctx: &mut Ctx, from: End, to: End, deadline: i64) -> CmdResult {
+    let (src, dst) = (ctx.arg(1), ctx.arg(2));
+    if write_list(ctx.srv, ctx.c.db, src)?.is_none() {
+        if ctx.c.deny_blocking {
+            // Inside MULTI: a null bulk, unlike BLPOP's null array.
+            ctx.c.out.null();
+            return Ok(());
+        }
+        block_for_keys(ctx, vec![src.to_vec()], deadline);
+        return Ok(());
+    }
+    lmove_generic(ctx, src, dst, from, to)?;
+    if ctx.argc() == 6 {
+        ctx.rewrite_argv(&[&b"LMOVE"[..], src, dst, ctx.arg(3), ctx.arg(4)]);
+    } else {
+        ctx.rewrite_argv(&[&b"RPOPLPUSH"[..], src, dst]);
+    }
+    Ok(())
+}
+
+/// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout: the moved
+/// element, or a null array on timeout.
+pub fn blmove(ctx: &mut Ctx) -> CmdResult {
+    let from = parse_end(ctx.arg(3))?;
+    let to = parse_end(ctx.arg(4))?;
+    let deadline = parse_timeout(ctx.arg(5), ctx.srv.now_ms)?;
+    blmove_generic(ctx, from, to, deadline)
+}
+
+/// BRPOPLPUSH source destination timeout
+pub fn brpoplpush(ctx: &mut Ctx) -> CmdResult {
+    let deadline = parse_timeout(ctx.arg(3), ctx.srv.now_ms)?;
+    blmove_generic(ctx, End::Tail, End::Head, deadline)
+}
