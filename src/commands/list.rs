@@ -768,3 +768,302 @@ pub fn brpoplpush(ctx: &mut Ctx) -> CmdResult {
     let deadline = parse_timeout(ctx.arg(3), ctx.srv.now_ms)?;
     blmove_generic(ctx, End::Tail, End::Head, deadline)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testing::TestServer;
+    use crate::types::value::Value;
+
+    // Expected bytes taken from redis-server 7.0.15 (scripts/oracle.py).
+    #[test]
+    fn push_read_modify_pop() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("RPUSH l a 1 -1 1000 hello", ":5\r\n"),
+            ("LRANGE l 0 -1", "*5\r\n$1\r\na\r\n$1\r\n1\r\n$2\r\n-1\r\n$4\r\n1000\r\n$5\r\nhello\r\n"),
+            ("LPUSH l x y", ":7\r\n"),
+            ("LLEN l", ":7\r\n"),
+            ("LINDEX l 0", "$1\r\ny\r\n"),
+            ("LINDEX l -1", "$5\r\nhello\r\n"),
+            ("LINDEX l 100", "$-1\r\n"),
+            ("LINDEX l abc", "-ERR value is not an integer or out of range\r\n"),
+            ("LINDEX nokey abc", "$-1\r\n"),
+            ("LRANGE l 2 3", "*2\r\n$1\r\na\r\n$1\r\n1\r\n"),
+            ("LRANGE l -3 -1", "*3\r\n$2\r\n-1\r\n$4\r\n1000\r\n$5\r\nhello\r\n"),
+            ("LRANGE l -100 100", "*7\r\n$1\r\ny\r\n$1\r\nx\r\n$1\r\na\r\n$1\r\n1\r\n$2\r\n-1\r\n$4\r\n1000\r\n$5\r\nhello\r\n"),
+            ("LRANGE l 5 2", "*0\r\n"),
+            ("LRANGE l 10 20", "*0\r\n"),
+            ("LRANGE nokey 0 -1", "*0\r\n"),
+            ("LRANGE l a 1", "-ERR value is not an integer or out of range\r\n"),
+            ("LPUSHX nokey a", ":0\r\n"),
+            ("RPUSHX nokey a", ":0\r\n"),
+            ("LPUSHX l p", ":8\r\n"),
+            ("RPUSHX l q r", ":10\r\n"),
+            ("EXISTS nokey", ":0\r\n"),
+            ("LSET l 0 new", "+OK\r\n"),
+            ("LSET l -1 9999", "+OK\r\n"),
+            ("LSET l 100 x", "-ERR index out of range\r\n"),
+            ("LSET nokey 0 x", "-ERR no such key\r\n"),
+            ("LRANGE l 0 -1", "*10\r\n$3\r\nnew\r\n$1\r\ny\r\n$1\r\nx\r\n$1\r\na\r\n$1\r\n1\r\n$2\r\n-1\r\n$4\r\n1000\r\n$5\r\nhello\r\n$1\r\nq\r\n$4\r\n9999\r\n"),
+            ("LINSERT l BEFORE 1000 ins", ":11\r\n"),
+            ("LINSERT l after 9999 tail", ":12\r\n"),
+            ("LINSERT l BEFORE nothere x", ":-1\r\n"),
+            ("LINSERT nokey BEFORE a x", ":0\r\n"),
+            ("LINSERT l MIDDLE a x", "-ERR syntax error\r\n"),
+            ("LRANGE l 0 -1", "*12\r\n$3\r\nnew\r\n$1\r\ny\r\n$1\r\nx\r\n$1\r\na\r\n$1\r\n1\r\n$2\r\n-1\r\n$3\r\nins\r\n$4\r\n1000\r\n$5\r\nhello\r\n$1\r\nq\r\n$4\r\n9999\r\n$4\r\ntail\r\n"),
+            ("LPOP l", "$3\r\nnew\r\n"),
+            ("RPOP l", "$4\r\ntail\r\n"),
+            ("LPOP l 2", "*2\r\n$1\r\ny\r\n$1\r\nx\r\n"),
+            ("RPOP l 2", "*2\r\n$4\r\n9999\r\n$1\r\nq\r\n"),
+            ("LPOP l 0", "*0\r\n"),
+            ("LRANGE l 0 -1", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$2\r\n-1\r\n$3\r\nins\r\n$4\r\n1000\r\n$5\r\nhello\r\n"),
+            ("LPOP nokey", "$-1\r\n"),
+            ("LPOP nokey 2", "*-1\r\n"),
+            ("LPOP l -1", "-ERR value is out of range, must be positive\r\n"),
+            ("RPOP l 100", "*6\r\n$5\r\nhello\r\n$4\r\n1000\r\n$3\r\nins\r\n$2\r\n-1\r\n$1\r\n1\r\n$1\r\na\r\n"),
+            ("EXISTS l", ":0\r\n"),
+            ("RPUSH r a b c a b c a", ":7\r\n"),
+            ("LREM r 2 a", ":2\r\n"),
+            ("LRANGE r 0 -1", "*5\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n"),
+            ("LREM r -1 c", ":1\r\n"),
+            ("LRANGE r 0 -1", "*4\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"),
+            ("LREM r 0 b", ":2\r\n"),
+            ("LRANGE r 0 -1", "*2\r\n$1\r\nc\r\n$1\r\na\r\n"),
+            ("LREM r 0 zz", ":0\r\n"),
+            ("LREM r x a", "-ERR value is not an integer or out of range\r\n"),
+            ("LREM nokey 0 a", ":0\r\n"),
+            ("LREM r 0 a", ":1\r\n"),
+            ("LREM r 0 c", ":1\r\n"),
+            ("EXISTS r", ":0\r\n"),
+            ("RPUSH t 1 2 3 4 5 6 7 8 9", ":9\r\n"),
+            ("LTRIM t 1 -2", "+OK\r\n"),
+            ("LRANGE t 0 -1", "*7\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n$1\r\n7\r\n$1\r\n8\r\n"),
+            ("LTRIM t -3 100", "+OK\r\n"),
+            ("LRANGE t 0 -1", "*3\r\n$1\r\n6\r\n$1\r\n7\r\n$1\r\n8\r\n"),
+            ("LTRIM t 5 1", "+OK\r\n"),
+            ("EXISTS t", ":0\r\n"),
+            ("LTRIM nokey 0 1", "+OK\r\n"),
+            ("LTRIM t a b", "-ERR value is not an integer or out of range\r\n"),
+            ("SET s str", "+OK\r\n"),
+            ("LPUSH s a", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("RPUSH s a", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LPUSHX s a", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LLEN s", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LRANGE s 0 -1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LINDEX s 0", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LSET s 0 a", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LPOP s", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("RPOP s 2", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LREM s 0 a", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LTRIM s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LINSERT s BEFORE a b", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LPOS s a", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LMOVE s d LEFT LEFT", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LMPOP 1 s LEFT", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("BLPOP s 0", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("BLMOVE s d LEFT LEFT 0", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("BLMPOP 0 1 s LEFT", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("RPOPLPUSH s d", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn lpos_lmove_lmpop_and_blocking_forms_with_data() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("RPUSH p a b c 1 2 3 c c", ":8\r\n"),
+            ("LPOS p c", ":2\r\n"),
+            ("LPOS p c RANK 2", ":6\r\n"),
+            ("LPOS p c RANK -1", ":7\r\n"),
+            ("LPOS p c RANK -2", ":6\r\n"),
+            ("LPOS p c COUNT 0", "*3\r\n:2\r\n:6\r\n:7\r\n"),
+            ("LPOS p c COUNT 2", "*2\r\n:2\r\n:6\r\n"),
+            ("LPOS p c COUNT 0 RANK -1", "*3\r\n:7\r\n:6\r\n:2\r\n"),
+            ("LPOS p c COUNT 0 MAXLEN 3", "*1\r\n:2\r\n"),
+            ("LPOS p c MAXLEN 2", "$-1\r\n"),
+            ("LPOS p 3", ":5\r\n"),
+            ("LPOS p 3 COUNT 1", "*1\r\n:5\r\n"),
+            ("LPOS p zz", "$-1\r\n"),
+            ("LPOS p zz COUNT 1", "*0\r\n"),
+            ("LPOS p c RANK 10", "$-1\r\n"),
+            ("LPOS p c RANK 0", "-ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list\r\n"),
+            ("LPOS p c COUNT -1", "-ERR COUNT can't be negative\r\n"),
+            ("LPOS p c MAXLEN x", "-ERR MAXLEN can't be negative\r\n"),
+            ("LPOS p c RANK x", "-ERR value is not an integer or out of range\r\n"),
+            ("LPOS p c FOO 1", "-ERR syntax error\r\n"),
+            ("LPOS p c RANK -9223372036854775808", ":7\r\n"),
+            ("LPOS nokey c", "$-1\r\n"),
+            ("LPOS nokey c COUNT 0", "*0\r\n"),
+            ("RPUSH src 1 2 3", ":3\r\n"),
+            ("LMOVE src dst LEFT RIGHT", "$1\r\n1\r\n"),
+            ("LMOVE src dst RIGHT LEFT", "$1\r\n3\r\n"),
+            ("LRANGE dst 0 -1", "*2\r\n$1\r\n3\r\n$1\r\n1\r\n"),
+            ("LMOVE src src LEFT RIGHT", "$1\r\n2\r\n"),
+            ("LRANGE src 0 -1", "*1\r\n$1\r\n2\r\n"),
+            ("RPOPLPUSH src dst", "$1\r\n2\r\n"),
+            ("LRANGE dst 0 -1", "*3\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n1\r\n"),
+            ("EXISTS src", ":0\r\n"),
+            ("RPOPLPUSH src dst", "$-1\r\n"),
+            ("LMOVE src dst LEFT RIGHT", "$-1\r\n"),
+            ("LMOVE dst dst left right", "$1\r\n2\r\n"),
+            ("LRANGE dst 0 -1", "*3\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+            ("LMOVE dst src UP LEFT", "-ERR syntax error\r\n"),
+            ("SET str x", "+OK\r\n"),
+            ("LMOVE dst str LEFT LEFT", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LRANGE dst 0 -1", "*3\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+            ("RPUSH m1 a b c", ":3\r\n"),
+            ("RPUSH m2 d e", ":2\r\n"),
+            ("LMPOP 2 nokey m1 LEFT", "*2\r\n$2\r\nm1\r\n*1\r\n$1\r\na\r\n"),
+            ("LMPOP 2 nokey m1 RIGHT COUNT 10", "*2\r\n$2\r\nm1\r\n*2\r\n$1\r\nc\r\n$1\r\nb\r\n"),
+            ("LMPOP 2 nokey m1 RIGHT COUNT 10", "*-1\r\n"),
+            ("LMPOP 2 m1 m2 LEFT COUNT 1", "*2\r\n$2\r\nm2\r\n*1\r\n$1\r\nd\r\n"),
+            ("LMPOP 1 nokey LEFT", "*-1\r\n"),
+            ("LMPOP 0 m2 LEFT", "-ERR numkeys should be greater than 0\r\n"),
+            ("LMPOP -1 m2 LEFT", "-ERR numkeys should be greater than 0\r\n"),
+            ("LMPOP a m2 LEFT", "-ERR numkeys should be greater than 0\r\n"),
+            ("LMPOP 1 m2 LEFT COUNT", "-ERR syntax error\r\n"),
+            ("LMPOP 1 m2 LEFT COUNT -1", "-ERR count should be greater than 0\r\n"),
+            ("LMPOP 1 m2 LEFT COUNT a", "-ERR count should be greater than 0\r\n"),
+            ("LMPOP 1 m2 LEFT foo", "-ERR syntax error\r\n"),
+            ("LMPOP 3 m2 LEFT", "-ERR syntax error\r\n"),
+            ("LMPOP 1 str LEFT", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("LMPOP 2 m2 str LEFT", "*2\r\n$2\r\nm2\r\n*1\r\n$1\r\ne\r\n"),
+            ("RPUSH b1 x y", ":2\r\n"),
+            ("BLPOP nokey b1 0", "*2\r\n$2\r\nb1\r\n$1\r\nx\r\n"),
+            ("BRPOP b1 0", "*2\r\n$2\r\nb1\r\n$1\r\ny\r\n"),
+            ("BLPOP b1 -1", "-ERR timeout is negative\r\n"),
+            ("BLPOP b1 abc", "-ERR timeout is not a float or out of range\r\n"),
+            ("BRPOPLPUSH nokey2 b1 -1", "-ERR timeout is negative\r\n"),
+            ("BLMOVE nokey2 b1 LEFT LEFT -1", "-ERR timeout is negative\r\n"),
+            ("BLMOVE nokey2 b1 LEFT XX 0", "-ERR syntax error\r\n"),
+            ("BLMPOP 0 0 b1 LEFT", "-ERR numkeys should be greater than 0\r\n"),
+            ("BLMPOP -1 1 b1 LEFT", "-ERR timeout is negative\r\n"),
+            ("BLMPOP 0 1 b1 UP", "-ERR syntax error\r\n"),
+            ("RPUSH b2 1 2 3", ":3\r\n"),
+            ("BLMPOP 0 1 b2 RIGHT COUNT 2", "*2\r\n$2\r\nb2\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n"),
+            ("BLMOVE b2 b3 LEFT LEFT 0", "$1\r\n1\r\n"),
+            ("BRPOPLPUSH b3 b4 0", "$1\r\n1\r\n"),
+            ("LRANGE b4 0 -1", "*1\r\n$1\r\n1\r\n"),
+            ("OBJECT ENCODING b4", "$9\r\nquicklist\r\n"),
+            ("LPUSH", "-ERR wrong number of arguments for 'lpush' command\r\n"),
+            ("RPUSH l", "-ERR wrong number of arguments for 'rpush' command\r\n"),
+            ("LPOP", "-ERR wrong number of arguments for 'lpop' command\r\n"),
+            ("LINSERT l a b", "-ERR wrong number of arguments for 'linsert' command\r\n"),
+            ("LMOVE a b c", "-ERR wrong number of arguments for 'lmove' command\r\n"),
+            ("BLPOP a", "-ERR wrong number of arguments for 'blpop' command\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn resp3_nulls() {
+        let mut t = TestServer::new();
+        t.client.out.resp = 3;
+        // Not allowed to block (as inside MULTI): the timeout reply at once.
+        t.client.deny_blocking = true;
+        t.check(&[
+            ("LPOP nokey 2", "_\r\n"),
+            ("LPOP nokey", "_\r\n"),
+            ("LMPOP 1 nokey LEFT", "_\r\n"),
+            ("LPOS nokey a", "_\r\n"),
+            ("LINDEX nokey 0", "_\r\n"),
+            ("RPUSH k a", ":1\r\n"),
+            ("LPOP k 1", "*1\r\n$1\r\na\r\n"),
+            ("BLPOP k 0.01", "_\r\n"),
+            ("BLMOVE k a LEFT LEFT 0.01", "_\r\n"),
+            ("LPOP k", "_\r\n"),
+        ]);
+    }
+
+    fn node_count(t: &TestServer, key: &[u8]) -> usize {
+        match t.srv.dbs[0].dict.get(key) {
+            Some(Value::List(l)) => l.node_count(),
+            _ => panic!("not a list"),
+        }
+    }
+
+    #[test]
+    fn encoding_and_node_fill_at_the_thresholds() {
+        // redis-server 7.0.15 reports "quicklist" for every list, and with
+        // list-max-listpack-size -2 puts 681 ten-byte elements in one node.
+        let mut t = TestServer::new();
+        let ten = "aaaaaaaaaa";
+        for (n, nodes) in [(680usize, 1usize), (681, 1), (682, 2)] {
+            let key = format!("l{}", n);
+            let mut argv = vec!["RPUSH".to_string(), key.clone()];
+            argv.extend(std::iter::repeat(ten.to_string()).take(n));
+            assert_eq!(t.text(&argv), format!(":{}\r\n", n));
+            assert_eq!(t.text(&["OBJECT", "ENCODING", &key]), "$9\r\nquicklist\r\n");
+            assert_eq!(node_count(&t, key.as_bytes()), nodes, "{} elements", n);
+        }
+        // A count limit: one below, at and one above 4 per node. Existing
+        // lists keep the fill they were created with, as in Redis.
+        t.srv.config.list_max_listpack_size = 4;
+        for (n, nodes) in [(3usize, 1usize), (4, 1), (5, 2)] {
+            let key = format!("c{}", n);
+            let mut argv = vec!["RPUSH".to_string(), key.clone()];
+            argv.extend((0..n).map(|i| i.to_string()));
+            t.text(&argv);
+            assert_eq!(node_count(&t, key.as_bytes()), nodes, "{} elements", n);
+            assert_eq!(t.text(&["OBJECT", "ENCODING", &key]), "$9\r\nquicklist\r\n");
+        }
+        t.text(&["RPUSH", "l681", ten]);
+        assert_eq!(node_count(&t, b"l681"), 2);
+        t.text(&["RPUSH", "l680", ten]);
+        assert_eq!(node_count(&t, b"l680"), 1);
+        // Popping back below the threshold empties the extra node.
+        t.text(&["RPOP", "c5"]);
+        assert_eq!(node_count(&t, b"c5"), 1);
+    }
+
+    #[test]
+    fn big_lists_are_linear() {
+        let mut t = TestServer::new();
+        let n = 1_000_000;
+        let chunk: Vec<String> = (0..10_000).map(|i| format!("e{}", i)).collect();
+        for _ in 0..n / chunk.len() {
+            let mut argv = vec!["RPUSH".to_string(), "big".to_string()];
+            argv.extend(chunk.iter().cloned());
+            t.run(&argv);
+        }
+        assert_eq!(t.text(&["LLEN", "big"]), ":1000000\r\n");
+        let start = std::time::Instant::now();
+        let out = t.run(&["LRANGE", "big", "0", "-1"]);
+        assert!(out.starts_with(b"*1000000\r\n$2\r\ne0\r\n"));
+        assert!(out.ends_with(b"$5\r\ne9999\r\n"));
+        assert_eq!(t.text(&["LINDEX", "big", "500000"]), "$2\r\ne0\r\n");
+        assert_eq!(t.text(&["LINDEX", "big", "-1"]), "$5\r\ne9999\r\n");
+        assert_eq!(t.text(&["LTRIM", "big", "1000", "-1001"]), "+OK\r\n");
+        assert_eq!(t.text(&["LLEN", "big"]), ":998000\r\n");
+        assert_eq!(t.text(&["LREM", "big", "0", "e5"]), ":99\r\n");
+        t.run(&["LPOP", "big", "500000"]);
+        assert_eq!(t.text(&["LLEN", "big"]), ":497901\r\n");
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn pops_propagate_their_non_blocking_form() {
+        let mut t = TestServer::new();
+        t.check(&[("RPUSH a 1 2 3", ":3\r\n")]);
+        let dirty = t.srv.dirty;
+        t.check(&[("BLPOP none a 0", "*2\r\n$1\r\na\r\n$1\r\n1\r\n")]);
+        assert_eq!(t.srv.dirty, dirty + 1);
+        t.check(&[("BLMOVE a b RIGHT LEFT 0", "$1\r\n3\r\n")]);
+        t.check(&[("BLMPOP 0 1 a LEFT COUNT 5", "*2\r\n$1\r\na\r\n*1\r\n$1\r\n2\r\n")]);
+        // What each propagates instead of itself.
+        fn rewritten(t: &mut TestServer, cmd: &str) -> Vec<Vec<u8>> {
+            let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
+            let id = t.srv.commands.lookup(&argv[0]).unwrap();
+            let handler = t.srv.commands.cmd(id).handler;
+            let argv = crate::net::resp::Argv::from_slices(&argv);
+            let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
+            handler(&mut ctx).unwrap();
+            ctx.rewritten.take().unwrap_or_default()
+        }
+        let mut ctx_argv = |cmd: &str| rewritten(&mut t, cmd);
+        assert_eq!(ctx_argv("RPUSH q x y z w"), Vec::<Vec<u8>>::new());
+        assert_eq!(ctx_argv("BRPOP q 0"), vec![b"RPOP".to_vec(), b"q".to_vec()]);
+        assert_eq!(ctx_argv("BLMOVE q d LEFT RIGHT 0"), vec![b"LMOVE".to_vec(), b"q".to_vec(), b"d".to_vec(), b"LEFT".to_vec(), b"RIGHT".to_vec()]);
+        assert_eq!(ctx_argv("BRPOPLPUSH q d 0"), vec![b"RPOPLPUSH".to_vec(), b"q".to_vec(), b"d".to_vec()]);
+        assert_eq!(ctx_argv("LMPOP 1 d RIGHT COUNT 9"), vec![b"RPOP".to_vec(), b"d".to_vec(), b"2".to_vec()]);
+    }
+}
