@@ -990,7 +990,7 @@ mod tests {
         for (n, nodes) in [(680usize, 1usize), (681, 1), (682, 2)] {
             let key = format!("l{}", n);
             let mut argv = vec!["RPUSH".to_string(), key.clone()];
-            argv.extend(std::iter::repeat(ten.to_string()).take(n));
+            argv.extend(std::iter::repeat_n(ten.to_string(), n));
             assert_eq!(t.text(&argv), format!(":{}\r\n", n));
             assert_eq!(t.text(&["OBJECT", "ENCODING", &key]), "$9\r\nquicklist\r\n");
             assert_eq!(node_count(&t, key.as_bytes()), nodes, "{} elements", n);

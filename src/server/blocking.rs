@@ -158,7 +158,7 @@ pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<i64, ReplyError> {
     let ms = (secs * 1000.0).ceil();
     // Redis converts with a C cast: out-of-range values (and inf) become
     // LLONG_MIN on x86-64 and are reported as negative.
-    if ms.is_nan() || ms < 0.0 || ms >= 9.223372036854775807e18 {
+    if ms.is_nan() || !(0.0..9.223_372_036_854_776e18).contains(&ms) {
         return Err(ReplyError::timeout_negative());
     }
     let ms = ms as i64;

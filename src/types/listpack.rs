@@ -253,10 +253,10 @@ fn write_backlen(out: &mut [u8], l: usize) -> usize {
     }
     // The first byte carries the highest bits, without the continuation flag;
     // the following ones carry 7 bits each with the flag set.
-    for i in 0..n {
+    for (i, b) in out[..n].iter_mut().enumerate() {
         let shift = 7 * (n - 1 - i);
         let bits = ((l >> shift) & 127) as u8;
-        out[i] = if i == 0 { (l >> shift) as u8 } else { bits | 128 };
+        *b = if i == 0 { (l >> shift) as u8 } else { bits | 128 };
     }
     n
 }
@@ -333,7 +333,7 @@ impl Listpack {
         while p < end {
             let l = encoded_size(raw, p).ok_or(LpError::BadEncoding(p))?;
             let size = entry_size(l);
-            if p.checked_add(size).map_or(true, |e| e > end) {
+            if p.checked_add(size).is_none_or(|e| e > end) {
                 return Err(LpError::EntryOverflow(p));
             }
             let back = decode_backlen(raw, p + size - 1).ok_or(LpError::BackLenMismatch(p))?;
