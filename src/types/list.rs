@@ -161,6 +161,10 @@ impl List {
     /// Pushes `ele` at `end` (quicklistPushHead / quicklistPushTail).
     pub fn push(&mut self, end: End, ele: &[u8]) {
         let fill = self.fill;
+        if self.nodes.capacity() == 0 {
+            // Most lists are one node: VecDeque would start with room for four.
+            self.nodes.reserve_exact(1);
+        }
         match end {
             End::Head => match self.nodes.front_mut() {
                 Some(n) if allow_insert(n, fill, ele.len()) => n.prepend(ele),
