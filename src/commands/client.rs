@@ -498,8 +498,11 @@ fn unblock(ctx: &mut Ctx) -> CmdResult {
     if ctx.argc() == 4 && !args::is(ctx.arg(3), "timeout") && !args::is(ctx.arg(3), "error") {
         return Err(ReplyError::fixed("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
     }
-    let _id = args::int(ctx.arg(2))?;
-    ctx.c.out.int(0);
+    let id = args::int(ctx.arg(2))?;
+    let error = ctx.argc() == 4 && args::is(ctx.arg(3), "error");
+    // The caller itself is never blocked (it is running this command).
+    let done = id >= 0 && id as u64 != ctx.c.id && ctx.srv.unblock_client(id as u64, error);
+    ctx.c.out.int(done as i64);
     Ok(())
 }
 

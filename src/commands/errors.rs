@@ -75,6 +75,15 @@ impl ReplyError {
     pub fn timeout_not_float() -> Self {
         Self::fixed("ERR timeout is not a float or out of range")
     }
+    pub fn timeout_negative() -> Self {
+        Self::fixed("ERR timeout is negative")
+    }
+    pub fn index_out_of_range() -> Self {
+        Self::fixed("ERR index out of range")
+    }
+    pub fn unblocked() -> Self {
+        Self::fixed("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+    }
     pub fn wrong_arity(full_name: &str) -> Self {
         Self::err(format!("wrong number of arguments for '{}' command", full_name))
     }

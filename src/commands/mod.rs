@@ -12,6 +12,7 @@ pub mod config;
 pub mod connection;
 pub mod errors;
 pub mod keys;
+pub mod list;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -80,6 +81,7 @@ pub fn build_table() -> CommandTable {
         string::COMMANDS,
         keys::COMMANDS,
         set::COMMANDS,
+        list::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
@@ -191,6 +193,11 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
         return;
     }
     call(srv, c, argv, id);
+    // Clients blocked on keys this command (or EXEC, or a script) made
+    // ready are served now that it has completed.
+    if srv.blocking.has_ready_keys() {
+        crate::server::blocking::handle_clients_blocked_on_keys(srv);
+    }
 }
 
 /// Replies with an error for a command refused before it ran.
@@ -224,6 +231,11 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     if let Err(e) = &result {
         srv.commands.stats[id].failed_calls += 1;
         reply_error(srv, c, e);
+    }
+    if c.blocked {
+        // Counted when it is served, times out or is unblocked (as Redis's
+        // updateStatsOnUnblock), so that a blocking call counts once.
+        return;
     }
     let stats = &mut srv.commands.stats[id];
     stats.calls += 1;

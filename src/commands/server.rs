@@ -422,6 +422,12 @@ fn object_digest(digest: &mut [u8; 20], val: &Value, has_expire: bool) {
     mix_digest(digest, &ty.to_be_bytes());
     let mut buf = [0u8; 20];
     match val {
+        Value::List(list) => {
+            // Elements are mixed in order.
+            for e in list.iter() {
+                mix_digest(digest, e.as_bytes(&mut buf));
+            }
+        }
         Value::Set(set) => {
             // Members are xor-ed: the digest does not depend on their order.
             for m in set.iter() {
@@ -1049,7 +1055,9 @@ mod tests {
             ("DEBUG DIGEST-VALUE s", "*1\r\n+e562736e697d4a2b80308e64f0bda26f0054e56a\r\n"),
             ("SADD t 1 2 3", ":3\r\n"),
             ("DEBUG DIGEST-VALUE t", "*1\r\n+2a462a3f51a1db89738ebbeef0c47ce1bbc85246\r\n"),
-            ("DEL s t", ":2\r\n"),
+            ("RPUSH l a 1 -1 1000 hello", ":5\r\n"),
+            ("DEBUG DIGEST-VALUE l", "*1\r\n+450c7cf5ef7f08833eecefdd33e4dbf804dd8bc2\r\n"),
+            ("DEL s t l", ":3\r\n"),
         ]);
         t.check(&[
             ("DEBUG DIGEST", "+0000000000000000000000000000000000000000\r\n"),

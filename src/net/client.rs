@@ -115,6 +115,11 @@ pub struct Client {
     pub pause_blocked: bool,
     pub no_evict: bool,
     pub no_touch: bool,
+    /// Blocked on keys (BLPOP...): input is not processed until unblocked.
+    pub blocked: bool,
+    /// Blocking commands act as if they timed out at once (inside MULTI/EXEC,
+    /// scripts): CLIENT_DENY_BLOCKING.
+    pub deny_blocking: bool,
 
     pub created: Instant,
     pub last_interaction: Instant,
@@ -156,6 +161,8 @@ impl Client {
             pause_blocked: false,
             no_evict: false,
             no_touch: false,
+            blocked: false,
+            deny_blocking: false,
             created: now,
             last_interaction: now,
             last_cmd: "NULL".to_string(),
@@ -199,6 +206,9 @@ impl Client {
         let mut flags = String::new();
         if self.monitor {
             flags.push('O');
+        }
+        if self.blocked {
+            flags.push('b');
         }
         if self.close_after_reply {
             flags.push('c');

@@ -11,6 +11,7 @@ impl Server {
         crate::db::update_lru_clock(self.now_ms);
         self.sample_stats();
         self.close_timed_out_clients();
+        self.handle_blocked_clients_timeout();
         self.end_pause_if_due();
         self.active_expire_cycle();
         self.databases_cron();
@@ -57,7 +58,7 @@ impl Server {
         let idle: Vec<usize> = self
             .clients
             .iter()
-            .filter(|c| !c.monitor && now.duration_since(c.last_interaction).as_secs() > timeout)
+            .filter(|c| !c.monitor && !c.blocked && now.duration_since(c.last_interaction).as_secs() > timeout)
             .map(|c| c.token)
             .collect();
         for idx in idle {

@@ -251,13 +251,15 @@ impl Server {
              maxclients:{}\r\n\
              client_recent_max_input_buffer:{}\r\n\
              client_recent_max_output_buffer:{}\r\n\
-             blocked_clients:0\r\n\
+             blocked_clients:{}\r\n\
              tracking_clients:0\r\n\
-             clients_in_timeout_table:0\r\n",
+             clients_in_timeout_table:{}\r\n",
             self.clients.len(),
             self.config.maxclients,
             max_in,
             max_out,
+            self.blocked_clients(),
+            self.blocking.with_timeout(),
         );
     }
 

@@ -2,6 +2,7 @@
 //! mirrors the redisServer struct of server.h. The event loop is in
 //! `reactor`, periodic work in `cron`, INFO in `info`.
 
+pub mod blocking;
 pub mod cron;
 pub mod info;
 pub mod latency;
@@ -295,6 +296,8 @@ pub struct Server {
     pub master_replid: String,
     pub master_replid2: String,
     pub second_repl_offset: i64,
+    /// Clients blocked on keys and keys that became ready (blocking.rs).
+    pub blocking: blocking::Blocking,
 }
 
 impl Server {
@@ -341,6 +344,7 @@ impl Server {
             master_replid: crate::util::rand::random_hex40(),
             master_replid2: "0".repeat(40),
             second_repl_offset: -1,
+            blocking: blocking::Blocking::default(),
         }
     }
 

@@ -151,11 +151,15 @@ impl Reactor {
         let mut next_cron = Instant::now();
         loop {
             let now = Instant::now();
-            let timeout = if !srv.pending_reads.is_empty() {
+            let mut timeout = if !srv.pending_reads.is_empty() {
                 Duration::ZERO
             } else {
                 next_cron.saturating_duration_since(now)
             };
+            // Wake up for the earliest blocked-client deadline too.
+            if let Some(ms) = srv.blocking.ms_until_next_timeout(unix_ms()) {
+                timeout = timeout.min(Duration::from_millis(ms));
+            }
             if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
                 if e.kind() != ErrorKind::Interrupted {
                     log::warn!("poll error: {}", e);
@@ -383,6 +387,7 @@ impl Reactor {
         if let Some(new) = srv.replace_tcp_listeners.take() {
             self.swap_tcp_listeners(new);
         }
+        srv.handle_blocked_clients_timeout();
         // Writes can add more closes; closes never add writes.
         let writes = std::mem::take(&mut srv.pending_writes);
         for idx in writes {
@@ -418,6 +423,9 @@ impl Reactor {
             Conn::None => Ok(()),
         };
         srv.monitors.retain(|&m| m != idx);
+        if c.blocked {
+            srv.blocking.remove_client(idx);
+        }
         srv.clients.release(idx);
         drop(c);
     }
@@ -464,7 +472,7 @@ fn read_into_client(c: &mut Client) -> io::Result<usize> {
 pub fn process_input(srv: &mut Server, c: &mut Client) {
     c.pause_blocked = false;
     loop {
-        if c.close_after_reply || c.close_asap {
+        if c.close_after_reply || c.close_asap || c.blocked {
             break;
         }
         if !c.postponed {

@@ -2,6 +2,7 @@
 
 pub mod intset;
 pub mod list;
+pub mod listpack;
 pub mod sds;
 pub mod set;
 pub mod value;
