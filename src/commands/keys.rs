@@ -199,7 +199,7 @@ fn rename_generic(ctx: &mut Ctx, nx: bool) -> CmdResult {
         ctx.srv.free_value(old, lazy);
     }
     let val = ctx.srv.dbs[db].remove(src).expect("source exists");
-    ctx.srv.dbs[db].add(dst, val);
+    ctx.srv.db_add(db, dst, val);
     if let Some(when) = expire {
         ctx.srv.dbs[db].set_expire(dst, when);
     }
@@ -245,7 +245,7 @@ pub fn move_(ctx: &mut Ctx) -> CmdResult {
         return Ok(());
     }
     let val = ctx.srv.dbs[src].remove(key).expect("source exists");
-    ctx.srv.dbs[dst].add(key, val);
+    ctx.srv.db_add(dst, key, val);
     if let Some(when) = expire {
         ctx.srv.dbs[dst].set_expire(key, when);
     }
@@ -299,7 +299,7 @@ pub fn copy(ctx: &mut Ctx) -> CmdResult {
         let lazy = ctx.srv.config.lazyfree_lazy_server_del;
         ctx.srv.free_value(old, lazy);
     }
-    ctx.srv.dbs[dst_db].add(dst, val);
+    ctx.srv.db_add(dst_db, dst, val);
     if let Some(when) = expire {
         ctx.srv.dbs[dst_db].set_expire(dst, when);
     }

@@ -135,9 +135,26 @@ impl Server {
         let (lo, hi) = (a.min(b), a.max(b));
         let (left, right) = self.dbs.split_at_mut(hi);
         crate::db::Db::swap_data(&mut left[lo], &mut right[0]);
-        // WATCHed keys in both databases and clients blocked on keys that
-        // may now exist hook in here (touchAllWatchedKeysInDb,
-        // scanDatabaseForReadyKeys) when transactions and blocking land.
+        // Clients blocked on keys that exist now can be served
+        // (scanDatabaseForReadyKeys). WATCHed keys hook in here with
+        // transactions (touchAllWatchedKeysInDb).
+        for db in [a, b] {
+            for key in self.blocking.keys_blocked_in(db) {
+                if matches!(self.dbs[db].dict.get(&key), Some(Value::List(_))) {
+                    self.signal_key_as_ready(db, &key);
+                }
+            }
+        }
+    }
+
+    /// Adds a key that does not exist yet, as dbAdd does: a new list wakes
+    /// the clients blocked on its name.
+    pub fn db_add(&mut self, db: usize, key: &[u8], val: Value) {
+        let ready = matches!(val, Value::List(_));
+        self.dbs[db].add(key, val);
+        if ready {
+            self.signal_key_as_ready(db, key);
+        }
     }
 
     /// Removes every key of database `db` (emptyData for one db); with

@@ -63,6 +63,11 @@ impl Blocking {
         self.clients.len()
     }
 
+    /// Keys of database `db` that clients are blocked on.
+    pub fn keys_blocked_in(&self, db: usize) -> Vec<Vec<u8>> {
+        self.by_key.get(db).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+
     /// Blocked clients that have a deadline (INFO clients_in_timeout_table).
     pub fn with_timeout(&self) -> usize {
         self.timeouts.len()
