@@ -418,6 +418,8 @@ fn object_digest(digest: &mut [u8; 20], val: &Value, has_expire: bool) {
         Value::Int(_) | Value::Emb { .. } | Value::Str(_) => 0,
         Value::List(_) => 1,
         Value::Set(_) => 2,
+        Value::ZSet(_) => 3,
+        Value::Hash(_) => 4,
     };
     mix_digest(digest, &ty.to_be_bytes());
     let mut buf = [0u8; 20];

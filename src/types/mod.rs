@@ -1,8 +1,10 @@
 //! Value encodings; mirrors object.c and the encoding files (sds.c, ...).
 
 pub mod intset;
+pub mod hash;
 pub mod list;
 pub mod listpack;
 pub mod sds;
 pub mod set;
 pub mod value;
+pub mod zset;

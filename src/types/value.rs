@@ -88,6 +88,8 @@ pub enum Value {
     Str(Sds),
     List(Box<super::list::List>),
     Set(Box<super::set::Set>),
+    Hash(Box<super::hash::Hash>),
+    ZSet(Box<super::zset::ZSet>),
 }
 
 impl Value {
@@ -130,6 +132,8 @@ impl Value {
             Value::Int(_) | Value::Emb { .. } | Value::Str(_) => "string",
             Value::List(_) => "list",
             Value::Set(_) => "set",
+            Value::Hash(_) => "hash",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -147,6 +151,8 @@ impl Value {
             }
             Value::List(l) => l.encoding(),
             Value::Set(s) => s.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -199,6 +205,8 @@ impl Value {
             Value::Str(s) => s.alloc_size(),
             Value::List(l) => l.mem_usage(),
             Value::Set(s) => s.mem_usage(),
+            Value::Hash(h) => h.mem_usage(),
+            Value::ZSet(z) => z.mem_usage(),
         }
     }
 }
