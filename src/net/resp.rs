@@ -253,6 +253,12 @@ impl Parser {
         Ok(Step::Done(Command))
     }
 
+    /// Bytes held by a big argument still being received (they count
+    /// against client-query-buffer-limit like the query buffer does).
+    pub fn big_arg_len(&self) -> usize {
+        self.big.as_ref().map_or(0, |b| b.len())
+    }
+
     /// Called after the reactor read directly into the big-argument buffer.
     pub fn big_arg_complete(&self) -> bool {
         match (&self.big, self.bulk_len) {

@@ -323,7 +323,7 @@ impl Reactor {
                 srv.stats.total_reads_processed += 1;
                 c.tot_net_in += n as u64;
                 c.last_interaction = Instant::now();
-                if c.qbuf.len() - c.qpos > srv.config.client_query_buffer_limit {
+                if c.qbuf.len() - c.qpos + c.parser.big_arg_len() > srv.config.client_query_buffer_limit {
                     let head = &c.qbuf[c.qpos..(c.qpos + 64).min(c.qbuf.len())];
                     log::warn!("Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})", c.id, c.addr, String::from_utf8_lossy(head));
                     srv.stats.client_query_buffer_limit_disconnections += 1;
