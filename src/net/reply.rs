@@ -13,6 +13,32 @@ pub struct Reply {
     pub resp: u8,
 }
 
+/// Writes `n` in decimal at the start of `out`, returning the digit count;
+/// lengths below 100 (most of them) take no loop.
+#[inline]
+fn write_len(out: &mut [u8], n: usize) -> usize {
+    if n < 10 {
+        out[0] = b'0' + n as u8;
+        1
+    } else if n < 100 {
+        out[0] = b'0' + (n / 10) as u8;
+        out[1] = b'0' + (n % 10) as u8;
+        2
+    } else {
+        let mut tmp = [0u8; 20];
+        let mut i = tmp.len();
+        let mut v = n;
+        while v > 0 {
+            i -= 1;
+            tmp[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        let len = tmp.len() - i;
+        out[..len].copy_from_slice(&tmp[i..]);
+        len
+    }
+}
+
 /// A placeholder for an aggregate length known only after its elements are
 /// written (`deferred` / `set_deferred_*`).
 #[must_use]
@@ -65,12 +91,17 @@ impl Reply {
 
     #[inline]
     pub fn bulk(&mut self, bytes: &[u8]) {
-        self.buf.reserve(bytes.len() + 16);
-        self.buf.push(b'$');
-        push_u64(&mut self.buf, bytes.len() as u64);
-        self.raw(b"\r\n");
-        self.raw(bytes);
-        self.raw(b"\r\n");
+        // Header built on the stack, then three copies into one reserved
+        // region: this is the hottest reply shape (GET, LRANGE, ...).
+        let mut hdr = [0u8; 24];
+        hdr[0] = b'$';
+        let n = write_len(&mut hdr[1..], bytes.len());
+        hdr[1 + n] = b'\r';
+        hdr[2 + n] = b'\n';
+        self.buf.reserve(3 + n + bytes.len() + 2);
+        self.buf.extend_from_slice(&hdr[..3 + n]);
+        self.buf.extend_from_slice(bytes);
+        self.buf.extend_from_slice(b"\r\n");
     }
 
     pub fn bulk_str(&mut self, s: &str) {
@@ -252,5 +283,18 @@ mod tests {
         r.int(2);
         r.set_deferred_array(d, 2);
         assert_eq!(r.buf, b"$6\r\nbefore\r\n*2\r\n:1\r\n:2\r\n");
+    }
+
+    #[test]
+    fn bulk_lengths_at_digit_boundaries() {
+        for len in [0usize, 9, 10, 99, 100, 12345] {
+            let mut r = Reply::new();
+            let data = vec![b'x'; len];
+            r.bulk(&data);
+            let mut want = format!("${}\r\n", len).into_bytes();
+            want.extend_from_slice(&data);
+            want.extend_from_slice(b"\r\n");
+            assert_eq!(r.buf, want);
+        }
     }
 }
