@@ -131,6 +131,8 @@ impl Value {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub config_file: Option<PathBuf>,
+    /// rename-command lines, in order: (old name, new name or "" to disable).
+    pub renamed_commands: Vec<(String, String)>,
     pub port: u16,
     pub bind: Vec<String>,
     pub unixsocket: String,
@@ -230,6 +232,7 @@ impl Default for Config {
     fn default() -> Self {
         let mut c = Config {
             config_file: None,
+            renamed_commands: Vec::new(),
             port: 0,
             bind: Vec::new(),
             unixsocket: String::new(),
@@ -597,10 +600,14 @@ impl Loader {
             match name.as_str() {
                 "include" if argc == 2 => self.include(c, &argv[1])?,
                 "rename-command" if argc == 3 => {
-                    if crate::commands::build_table().lookup(argv[1].as_bytes()).is_none() {
-                        return Err(fatal("No such command in rename-command"));
+                    // Checked against the real table now, applied when the
+                    // server builds its table (Server::new).
+                    let mut table = crate::commands::build_table();
+                    for (old, new) in &c.renamed_commands {
+                        let _ = table.rename(old, new);
                     }
-                    return Err(fatal("rename-command is not supported by ferrodis yet: commands cannot be renamed or disabled"));
+                    table.rename(&argv[1], &argv[2]).map_err(|e| fatal(&e))?;
+                    c.renamed_commands.push((argv[1].clone(), argv[2].clone()));
                 }
                 "user" if argc >= 2 => match default_user_password(&argv[1..]) {
                     // The line CONFIG REWRITE writes for the default user.

@@ -154,3 +154,14 @@ fn unix_socket_serves_commands() {
     let _ = free_port();
     drop(srv);
 }
+
+#[test]
+fn rename_command_renames_and_disables() {
+    let srv = Server::start_with(&["--rename-command", "get", "fetch", "--rename-command", "flushall", ""]);
+    let mut c = Raw::connect(srv.port());
+    assert_eq!(c.call(&["SET", "a", "1"]), b"+OK\r\n");
+    assert_eq!(c.call(&["FETCH", "a"]), b"$1\r\n1\r\n");
+    // Bytes from redis-server 7.0.15 started with the same options.
+    assert_eq!(c.call(&["GET", "a"]), b"-ERR unknown command 'GET', with args beginning with: 'a' \r\n");
+    assert_eq!(c.call(&["FLUSHALL"]), b"-ERR unknown command 'FLUSHALL', with args beginning with: \r\n");
+}

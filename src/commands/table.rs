@@ -302,6 +302,10 @@ impl NameIndex {
         self.slots[i] = Some((name.into(), id));
     }
 
+    fn entries(&self) -> Vec<(Box<[u8]>, usize)> {
+        self.slots.iter().flatten().cloned().collect()
+    }
+
     #[inline]
     fn get(&self, lower: &[u8]) -> Option<usize> {
         let mask = self.slots.len() - 1;
@@ -364,6 +368,28 @@ impl CommandTable {
         full.push(b'|');
         full.extend(sub.iter().map(|b| b.to_ascii_lowercase()));
         self.by_name.get(&full)
+    }
+
+    /// rename-command: `old` answers to `new` from now on; an empty `new`
+    /// disables it. Subcommands keep their full names ("config|get").
+    pub fn rename(&mut self, old: &str, new: &str) -> Result<(), String> {
+        let old = old.to_ascii_lowercase();
+        let id = self.lookup(old.as_bytes()).ok_or_else(|| "No such command in rename-command".to_string())?;
+        let new = new.to_ascii_lowercase();
+        if !new.is_empty() && self.lookup(new.as_bytes()).is_some() {
+            return Err("Target command name already exists".into());
+        }
+        let mut names = self.by_name.entries();
+        names.retain(|(n, _)| &**n != old.as_bytes());
+        let mut index = NameIndex::with_capacity(names.len() + 1);
+        for (n, i) in names {
+            index.insert(&n, i);
+        }
+        if !new.is_empty() {
+            index.insert(new.as_bytes(), id);
+        }
+        self.by_name = index;
+        Ok(())
     }
 
     pub fn cmd(&self, id: usize) -> &'static Command {

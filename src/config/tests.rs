@@ -157,7 +157,6 @@ fn unbuilt_features_stop_startup() {
         "loadmodule /x.so",
         "user alice on >pw ~* +@all",
         "aclfile /etc/redis/users.acl",
-        "rename-command FLUSHALL \"\"",
         "tls-port 6380",
         "mymodule.opt 1",
     ] {
@@ -165,6 +164,10 @@ fn unbuilt_features_stop_startup() {
         assert!(e.contains("FATAL CONFIG FILE ERROR") && e.contains(&format!(">>> '{}'", line)), "{}: {}", line, e);
     }
     assert!(parse("appendonly no\nreplicaof no one\nmaxmemory 0\ncluster-enabled no").is_ok());
+    // rename-command is honoured: recorded in order, applied by Server::new.
+    let c = parse("rename-command FLUSHALL \"\"\nrename-command get fetch").unwrap();
+    assert_eq!(c.renamed_commands, vec![("FLUSHALL".to_string(), String::new()), ("get".to_string(), "fetch".to_string())]);
+    assert!(parse("rename-command get fetch\nrename-command set fetch").unwrap_err().contains("Target command name already exists"));
     // The default-user line CONFIG REWRITE writes is understood.
     assert_eq!(parse("requirepass x\nuser default on nopass ~* &* +@all").unwrap().requirepass, None);
     assert_eq!(parse("user default on >pw ~* &* +@all").unwrap().requirepass.as_deref(), Some(&b"pw"[..]));

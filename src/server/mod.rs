@@ -307,13 +307,18 @@ impl Server {
         let dbs = (0..config.databases).map(Db::new).collect();
         let now = unix_ms();
         crate::db::update_lru_clock(now);
+        let mut commands = crate::commands::build_table();
+        for (old, new) in &config.renamed_commands {
+            // Validated while loading the configuration.
+            let _ = commands.rename(old, new);
+        }
         Server {
             tcp_port: config.port,
             config,
             dbs,
             clients: Clients::default(),
             next_client_id: 1,
-            commands: crate::commands::build_table(),
+            commands,
             stats: Stats::default(),
             dirty: 0,
             now_ms: now,
