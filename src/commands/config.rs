@@ -98,6 +98,9 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
             unknown.get_or_insert(given);
             continue;
         };
+        if d.has(cfg::SENSITIVE) {
+            ctx.redact(i + 1);
+        }
         if unknown.is_some() || failed.is_some() {
             continue;
         }

@@ -88,6 +88,9 @@ pub fn auth(ctx: &mut Ctx) -> CmdResult {
     if ctx.argc() == 2 && ctx.srv.config.requirepass.is_none() {
         return Err(ReplyError::fixed("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     }
+    for i in 1..ctx.argc() {
+        ctx.redact(i);
+    }
     let (user, pass) = if ctx.argc() == 2 { (&b"default"[..], ctx.arg(1)) } else { (ctx.arg(1), ctx.arg(2)) };
     check_password(ctx, user, pass)?;
     ctx.c.out.ok();
@@ -110,6 +113,8 @@ pub fn hello(ctx: &mut Ctx) -> CmdResult {
     while i < ctx.argc() {
         let more = ctx.argc() - i - 1;
         if args::is(ctx.arg(i), "auth") && more >= 2 {
+            ctx.redact(i + 1);
+            ctx.redact(i + 2);
             let (u, p) = (ctx.arg(i + 1), ctx.arg(i + 2));
             check_password(ctx, u, p)?;
             i += 3;
@@ -161,4 +166,23 @@ pub fn select(ctx: &mut Ctx) -> CmdResult {
     ctx.c.db = n as usize;
     ctx.c.out.ok();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testing::TestServer;
+
+    #[test]
+    fn passwords_are_redacted_in_the_slow_log() {
+        let mut t = TestServer::new();
+        t.srv.config.slowlog_log_slower_than = 0;
+        t.check(&[
+            ("CONFIG SET requirepass abc", "+OK\r\n"),
+            ("AUTH abc", "+OK\r\n"),
+        ]);
+        let log = t.text(&["SLOWLOG", "GET", "2"]);
+        assert!(log.contains("$4\r\nAUTH\r\n$10\r\n(redacted)\r\n"), "{}", log);
+        assert!(log.contains("$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n"), "{}", log);
+        assert!(!log.contains("abc"), "{}", log);
+    }
 }

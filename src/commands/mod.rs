@@ -38,6 +38,9 @@ pub struct Ctx<'a> {
     pub cmd_id: usize,
     /// What to propagate instead of argv (SET EX -> SET PXAT), if anything.
     pub rewritten: Option<Vec<Vec<u8>>>,
+    /// Arguments shown as "(redacted)" in the slow log and MONITOR
+    /// (passwords: AUTH, HELLO AUTH, CONFIG SET requirepass...).
+    pub redacted: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -61,6 +64,11 @@ impl<'a> Ctx<'a> {
     pub fn args_from(&self, from: usize) -> impl Iterator<Item = &'a [u8]> + 'a {
         let argv = self.argv;
         (from..argv.len()).map(move |i| argv.get(i))
+    }
+
+    /// Hides argument `i` from the slow log and MONITOR.
+    pub fn redact(&mut self, i: usize) {
+        self.redacted.push(i);
     }
 
     /// Propagates `args` instead of the command as received.
@@ -223,9 +231,10 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     srv.now_ms = start_us / 1000;
     let cmd = srv.commands.cmd(id);
     srv.no_touch = c.no_touch;
-    let mut ctx = Ctx { srv, c, argv, cmd_id: id, rewritten: None };
+    let mut ctx = Ctx { srv, c, argv, cmd_id: id, rewritten: None, redacted: Vec::new() };
     let result = (cmd.handler)(&mut ctx);
     let rewritten = ctx.rewritten.take();
+    let redacted = std::mem::take(&mut ctx.redacted);
     srv.no_touch = false;
     let duration = (crate::server::unix_us() - start_us).max(0) as u64;
     if let Err(e) = &result {
@@ -254,11 +263,12 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     if !need_args {
         return;
     }
-    args = argv.iter().collect();
+    args = argv.iter().enumerate().map(|(i, a)| if redacted.contains(&i) { &b"(redacted)"[..] } else { a }).collect();
     if srv.config.slowlog_log_slower_than >= 0 && duration as i64 >= srv.config.slowlog_log_slower_than && !cmd.has(flag::SKIP_SLOWLOG) {
         let name = c.name.clone().unwrap_or_default();
         let max = srv.config.slowlog_max_len;
-        srv.slowlog.push(&args, duration, &c.addr, &name, max);
+        let peer = if c.is_unix { format!("{}:0", c.laddr) } else { c.addr.clone() };
+        srv.slowlog.push(&args, duration, &peer, &name, max);
     }
     if !srv.monitors.is_empty() && !cmd.has(flag::SKIP_MONITOR | flag::ADMIN) {
         feed_monitors(srv, c, &args);
@@ -269,7 +279,11 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
                 let r: Vec<&[u8]> = r.iter().map(|a| a.as_slice()).collect();
                 srv.propagate(c.db, &r);
             }
-            None => srv.propagate(c.db, &args),
+            None => {
+                // The real arguments, not the redacted ones shown above.
+                let original: Vec<&[u8]> = argv.iter().collect();
+                srv.propagate(c.db, &original);
+            }
         }
     }
 }
