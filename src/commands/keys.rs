@@ -1285,18 +1285,9 @@ mod tests {
         assert_eq!(keys("*"), ["hallo", "heeeello", "hello", "hllo", "hxllo"]);
     }
 
-    /// Runs a handler directly and returns what it asked to propagate
-    /// instead of its argv (None: the argv as received).
+    /// What a command propagates instead of its argv, space-joined.
     fn propagated(t: &mut TestServer, cmd: &str) -> Option<String> {
-        let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
-        let argv = crate::net::resp::Argv::from_slices(&argv);
-        let id = t.srv.commands.lookup(argv.get(0)).unwrap();
-        let handler = t.srv.commands.cmd(id).handler;
-        t.srv.now_ms = crate::server::unix_ms();
-        let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
-        handler(&mut ctx).unwrap();
-        let rewritten = ctx.rewritten.take();
-        t.client.out.buf.clear();
+        let (_, rewritten) = t.run_for_propagation(cmd);
         rewritten.map(|r| r.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" "))
     }
 

@@ -1051,13 +1051,7 @@ mod tests {
         t.check(&[("BLMPOP 0 1 a LEFT COUNT 5", "*2\r\n$1\r\na\r\n*1\r\n$1\r\n2\r\n")]);
         // What each propagates instead of itself.
         fn rewritten(t: &mut TestServer, cmd: &str) -> Vec<Vec<u8>> {
-            let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
-            let id = t.srv.commands.lookup(&argv[0]).unwrap();
-            let handler = t.srv.commands.cmd(id).handler;
-            let argv = crate::net::resp::Argv::from_slices(&argv);
-            let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
-            handler(&mut ctx).unwrap();
-            ctx.rewritten.take().unwrap_or_default()
+            t.run_for_propagation(cmd).1.unwrap_or_default()
         }
         let mut ctx_argv = |cmd: &str| rewritten(&mut t, cmd);
         assert_eq!(ctx_argv("RPUSH q x y z w"), Vec::<Vec<u8>>::new());

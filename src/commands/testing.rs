@@ -50,6 +50,26 @@ impl TestServer {
         String::from_utf8_lossy(&self.run(argv)).into_owned()
     }
 
+    /// Runs a command's handler directly (no gates) and returns its reply
+    /// and what it asked to propagate instead of its argv (None: the argv
+    /// as received).
+    pub fn run_for_propagation(&mut self, cmd: &str) -> (String, Option<Vec<Vec<u8>>>) {
+        let argv = crate::net::resp::split_args(cmd.as_bytes()).expect("test command quoting");
+        let argv = Argv::from_slices(&argv);
+        let id = self.srv.commands.lookup(argv.get(0)).expect("known command");
+        let handler = self.srv.commands.cmd(id).handler;
+        self.srv.now_ms = crate::server::unix_ms();
+        let start = self.client.out.buf.len();
+        let mut ctx = super::Ctx { srv: &mut self.srv, c: &mut self.client, argv: &argv, cmd_id: id, rewritten: None, redacted: Vec::new() };
+        if let Err(e) = handler(&mut ctx) {
+            ctx.c.out.error(e.text());
+        }
+        let rewritten = ctx.rewritten.take();
+        let reply = String::from_utf8_lossy(&self.client.out.buf[start..]).into_owned();
+        self.client.out.buf.truncate(start);
+        (reply, rewritten)
+    }
+
     /// Runs commands given as whitespace-separated lines, checking each
     /// reply: `t.check(&[("SET k v", "+OK\r\n"), ("GET k", "$1\r\nv\r\n")])`.
     pub fn check(&mut self, cases: &[(&str, &str)]) {
