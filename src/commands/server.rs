@@ -378,23 +378,6 @@ fn memory_purge(ctx: &mut Ctx) -> CmdResult {
 /// reads it when lists land; Redis keeps it as a global of quicklist.c too.
 pub static QUICKLIST_PACKED_THRESHOLD: AtomicU64 = AtomicU64::new(1 << 30);
 
-/// memtoull: "100", "1k" (1000), "1kb" (1024), "5mb", "1gb"...
-fn parse_memory(s: &[u8]) -> Option<u64> {
-    let s = std::str::from_utf8(s).ok()?.to_ascii_lowercase();
-    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(digits);
-    let mul: u64 = match unit {
-        "" | "b" => 1,
-        "k" => 1000,
-        "kb" => 1024,
-        "m" => 1000 * 1000,
-        "mb" => 1024 * 1024,
-        "g" => 1000 * 1000 * 1000,
-        "gb" => 1024 * 1024 * 1024,
-        _ => return None,
-    };
-    num.parse::<u64>().ok()?.checked_mul(mul)
-}
 
 /// The SHA1 digest mixing of debug.c: `xor` folds a SHA1 into the digest,
 /// `mix` also re-hashes it, so that order matters where Redis wants it to.
@@ -682,7 +665,7 @@ pub fn debug(ctx: &mut Ctx) -> CmdResult {
         }
         return Err(ReplyError::fixed("ERR Not a listpack encoded object."));
     } else if is("quicklist-packed-threshold") && argc == 3 {
-        match parse_memory(ctx.arg(2)) {
+        match crate::config::parse_memory(&String::from_utf8_lossy(ctx.arg(2))) {
             Some(sz) if sz <= (1u64 << 32) - (1 << 20) => {
                 let sz = if sz == 0 { 1 << 30 } else { sz };
                 QUICKLIST_PACKED_THRESHOLD.store(sz, Ordering::Relaxed);
@@ -1173,11 +1156,4 @@ mod tests {
         ]);
     }
 
-    #[test]
-    fn memory_parsing() {
-        assert_eq!(parse_memory(b"100"), Some(100));
-        assert_eq!(parse_memory(b"1k"), Some(1000));
-        assert_eq!(parse_memory(b"1KB"), Some(1024));
-        assert_eq!(parse_memory(b"x"), None);
-    }
 }
