@@ -5,129 +5,15 @@
 //! members. Expected replies are those of Debian's redis-server 7.0.15
 //! (scripts/oracle.py).
 
-use redis::{Connection, FromRedisValue, Value};
+mod common;
+
+use common::{err, q, Server};
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A minimal stand-in for the shared harness (tests/common): the real
-/// binary on a free port, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    dir: std::path::PathBuf,
-}
-
-impl Server {
-    fn start_with(extra: &[&str]) -> Server {
-        let dir = std::env::temp_dir().join(format!("ferrodis-sets-{}-{}", std::process::id(), rand_suffix()));
-        std::fs::create_dir_all(&dir).unwrap();
-        for _attempt in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let child = Command::new(env!("CARGO_BIN_EXE_ferrodis-server"))
-                .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--dir", dir.to_str().unwrap()])
-                .args(extra)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn ferrodis-server");
-            let mut s = Server { child, port, dir: dir.clone() };
-            if s.wait_ready() {
-                return s;
-            }
-            let _ = s.child.kill();
-            let _ = s.child.wait();
-        }
-        panic!("ferrodis-server did not start");
-    }
-
-    fn wait_ready(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
-                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-                let mut buf = [0u8; 7];
-                if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
-                    return true;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-
-    fn conn(&self) -> Connection {
-        redis::Client::open(format!("redis://127.0.0.1:{}/", self.port)).unwrap().get_connection().unwrap()
-    }
-
-    fn raw(&self) -> Raw {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Raw(s)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-}
-
-/// A raw connection: send RESP commands, read exactly the expected bytes.
-struct Raw(TcpStream);
-
-impl Raw {
-    fn send(&mut self, args: &[&str]) {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-        }
-        self.0.write_all(&out).unwrap();
-    }
-
-    /// Sends a command and checks that exactly `want` comes back.
-    fn expect(&mut self, args: &[&str], want: &str) {
-        self.send(args);
-        let mut got = vec![0u8; want.len()];
-        self.0.read_exact(&mut got).unwrap_or_else(|e| panic!("{:?}: {}", args, e));
-        assert_eq!(String::from_utf8_lossy(&got), want, "reply to {:?}", args);
-    }
-}
-
-fn q<T: FromRedisValue>(con: &mut Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(con).unwrap_or_else(|e| panic!("{:?} failed: {}", args, e))
-}
-
-/// The error of a command that must fail, as "CODE detail".
-fn err(con: &mut Connection, args: &[&str]) -> String {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    match cmd.query::<Value>(con) {
-        Ok(v) => panic!("{:?} succeeded: {:?}", args, v),
-        Err(e) => format!("{} {}", e.code().unwrap_or("?"), e.detail().unwrap_or("")),
-    }
-}
 
 #[test]
 fn set_family_through_a_client() {
-    let srv = Server::start_with(&[]);
+    let srv = Server::start();
     let mut con = srv.conn();
     assert_eq!(q::<i64>(&mut con, &["SADD", "s", "3", "1", "2", "1"]), 3);
     assert_eq!(q::<Vec<String>>(&mut con, &["SMEMBERS", "s"]), ["1", "2", "3"]);
@@ -163,27 +49,21 @@ fn set_family_through_a_client() {
 
 #[test]
 fn exact_bytes_resp2_and_resp3() {
-    let srv = Server::start_with(&[]);
+    let srv = Server::start();
     let mut r = srv.raw();
-    r.expect(&["SADD", "s", "1", "2", "3"], ":3\r\n");
-    r.expect(&["SMEMBERS", "s"], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
-    r.expect(&["SPOP", "nokey"], "$-1\r\n");
-    r.expect(&["SSCAN", "s", "0", "MATCH", "[12]"], "*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
-    r.expect(&["SRANDMEMBER", "s", "-9223372036854775808"], "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
-    r.send(&["HELLO", "3"]);
-    // Skip HELLO's map: a RESP3 PING answers once it has been read.
-    let mut buf = vec![0u8; 4096];
-    let mut got = Vec::new();
-    r.send(&["PING"]);
-    while !got.ends_with(b"+PONG\r\n") {
-        let n = r.0.read(&mut buf).unwrap();
-        assert!(n > 0);
-        got.extend_from_slice(&buf[..n]);
-    }
-    r.expect(&["SMEMBERS", "s"], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
-    r.expect(&["SPOP", "s", "3"], "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
-    r.expect(&["EXISTS", "s"], ":0\r\n");
-    r.expect(&["SRANDMEMBER", "nokey"], "_\r\n");
+    assert_eq!(r.call_text(&["SADD", "s", "1", "2", "3"]), ":3\r\n");
+    assert_eq!(r.call_text(&["SMEMBERS", "s"]), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+    assert_eq!(r.call_text(&["SPOP", "nokey"]), "$-1\r\n");
+    assert_eq!(r.call_text(&["SSCAN", "s", "0", "MATCH", "[12]"]), "*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+    assert_eq!(r.call_text(&["SRANDMEMBER", "s", "-9223372036854775808"]), "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
+    // HELLO 3 switches the connection to RESP3 (its reply is checked in
+    // tests/protocol.rs).
+    r.call(&["HELLO", "3"]);
+    assert_eq!(r.call_text(&["PING"]), "+PONG\r\n");
+    assert_eq!(r.call_text(&["SMEMBERS", "s"]), "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+    assert_eq!(r.call_text(&["SPOP", "s", "3"]), "~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+    assert_eq!(r.call_text(&["EXISTS", "s"]), ":0\r\n");
+    assert_eq!(r.call_text(&["SRANDMEMBER", "nokey"]), "_\r\n");
 }
 
 /// `--set-max-intset-entries` on the command line sets the threshold:
@@ -204,7 +84,7 @@ fn intset_threshold_from_the_command_line() {
 /// A full SSCAN of a big set returns every member, in bounded batches.
 #[test]
 fn sscan_walks_a_big_set() {
-    let srv = Server::start_with(&[]);
+    let srv = Server::start();
     let mut con = srv.conn();
     let members: Vec<String> = (0..10_000).map(|i| format!("m:{}", i)).collect();
     let mut cmd = redis::cmd("SADD");
@@ -230,7 +110,7 @@ fn sscan_walks_a_big_set() {
 /// A million 10-byte members through the network: nothing quadratic.
 #[test]
 fn a_million_members() {
-    let srv = Server::start_with(&[]);
+    let srv = Server::start();
     let mut con = srv.conn();
     let start = Instant::now();
     for chunk in 0..100 {

@@ -6,32 +6,10 @@
 
 mod common;
 
-use common::Server;
-use redis::{Connection, FromRedisValue, Value};
+use common::{err, q, Server};
+use redis::{Connection, Value};
 use std::thread::sleep;
 use std::time::Duration;
-
-/// Runs a command and converts its reply; panics on an error reply.
-fn q<T: FromRedisValue>(con: &mut Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(con).unwrap_or_else(|e| panic!("{:?} failed: {}", args, e))
-}
-
-/// Runs a command that must fail; returns "CODE detail", e.g.
-/// "ERR syntax error".
-fn err(con: &mut Connection, args: &[&str]) -> String {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    match cmd.query::<Value>(con) {
-        Ok(v) => panic!("{:?} should fail, replied {:?}", args, v),
-        Err(e) => format!("{} {}", e.code().unwrap_or("?"), e.detail().unwrap_or("")),
-    }
-}
 
 fn get(con: &mut Connection, key: &str) -> Option<String> {
     q(con, &["GET", key])

@@ -2,7 +2,8 @@
 //! a free port in a private temp directory, waits until it answers PING,
 //! and stops it on drop. Talk to it through the `redis` crate
 //! ([`Server::conn`]), raw TCP with exact bytes ([`Server::raw`]), or the
-//! real `redis-cli` ([`Server::cli`]).
+//! real `redis-cli` ([`Server::cli`]); [`q`] and [`err`] run one command
+//! through a `redis` crate connection.
 #![allow(dead_code)]
 
 use std::io::{ErrorKind, Read, Write};
@@ -265,6 +266,29 @@ pub fn run_tool(tool: &str, args: &[&str], input: &[u8]) -> Output {
     out
 }
 
+/// Runs a command through the `redis` crate and converts its reply;
+/// panics on an error reply.
+pub fn q<T: redis::FromRedisValue>(con: &mut redis::Connection, args: &[&str]) -> T {
+    let mut cmd = redis::cmd(args[0]);
+    for a in &args[1..] {
+        cmd.arg(*a);
+    }
+    cmd.query(con).unwrap_or_else(|e| panic!("{:?} failed: {}", args, e))
+}
+
+/// Runs a command that must fail through the `redis` crate; returns
+/// "CODE detail", e.g. "ERR syntax error".
+pub fn err(con: &mut redis::Connection, args: &[&str]) -> String {
+    let mut cmd = redis::cmd(args[0]);
+    for a in &args[1..] {
+        cmd.arg(*a);
+    }
+    match cmd.query::<redis::Value>(con) {
+        Ok(v) => panic!("{:?} should fail, replied {:?}", args, v),
+        Err(e) => format!("{} {}", e.code().unwrap_or("?"), e.detail().unwrap_or("")),
+    }
+}
+
 /// Encodes one command as a RESP array of bulk strings.
 pub fn resp(args: &[&[u8]]) -> Vec<u8> {
     let mut out = format!("*{}\r\n", args.len()).into_bytes();
@@ -319,6 +343,46 @@ impl Raw {
     pub fn call(&mut self, args: &[&str]) -> Vec<u8> {
         self.send_cmd(args);
         self.read_reply()
+    }
+
+    /// [`Raw::call`] as text (lossy UTF-8), for readable assertions.
+    pub fn call_text(&mut self, args: &[&str]) -> String {
+        self.send_cmd(args);
+        self.read_reply_text()
+    }
+
+    /// [`Raw::read_reply`] as text (lossy UTF-8): the reply's exact bytes,
+    /// e.g. `"$1\r\nv\r\n"`, or a MONITOR line `"+1339518083.107412 [0 ...] ...\r\n"`.
+    pub fn read_reply_text(&mut self) -> String {
+        String::from_utf8_lossy(&self.read_reply()).into_owned()
+    }
+
+    /// Sends a command whose reply must be a bulk string; returns its body
+    /// as text. Panics on any other reply (a null bulk included).
+    pub fn call_bulk(&mut self, args: &[&str]) -> String {
+        let reply = self.call_text(args);
+        match reply.strip_prefix('$').and_then(|r| r.split_once("\r\n")) {
+            Some((len, body)) if !len.starts_with('-') => body.strip_suffix("\r\n").unwrap_or(body).to_string(),
+            _ => panic!("{:?}: not a bulk string: {}", args, reply.escape_debug()),
+        }
+    }
+
+    /// Sends a command whose reply must be an integer; returns it. Panics
+    /// on any other reply.
+    pub fn call_int(&mut self, args: &[&str]) -> i64 {
+        let reply = self.call(args);
+        std::str::from_utf8(&reply)
+            .ok()
+            .and_then(|r| r.strip_prefix(':'))
+            .and_then(|r| r.trim_end().parse().ok())
+            .unwrap_or_else(|| panic!("{:?}: not an integer: {}", args, esc(&reply)))
+    }
+
+    /// Asserts that the server closes the connection (within the timeout)
+    /// without sending anything more.
+    pub fn expect_closed(&mut self) {
+        let rest = self.read_to_eof();
+        assert!(rest.is_empty(), "bytes before the server closed the connection: {}", esc(&rest));
     }
 
     /// Closes our sending side (the server sees EOF after what was sent).
