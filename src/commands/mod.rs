@@ -11,6 +11,7 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod errors;
+pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod server;
@@ -81,6 +82,7 @@ pub fn build_table() -> CommandTable {
         string::COMMANDS,
         keys::COMMANDS,
         set::COMMANDS,
+        hash::COMMANDS,
         list::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
