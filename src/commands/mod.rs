@@ -16,6 +16,7 @@ pub mod keys;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod table;
 #[cfg(test)]
@@ -83,6 +84,7 @@ pub fn build_table() -> CommandTable {
         keys::COMMANDS,
         set::COMMANDS,
         hash::COMMANDS,
+        sort::COMMANDS,
         list::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
