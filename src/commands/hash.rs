@@ -474,3 +474,491 @@ pub fn hscan(ctx: &mut Ctx) -> CmdResult {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testing::TestServer;
+    use std::collections::BTreeSet;
+
+    const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+
+    // Expected bytes in every table below come from redis-server 7.0.15
+    // (scripts/oracle.py).
+    #[test]
+    fn set_get_delete_fields() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("HSET h a 1 b 2 c 3", ":3\r\n"),
+            ("HSET h a 10 d 4", ":1\r\n"),
+            ("HGET h a", "$2\r\n10\r\n"),
+            ("HGET h zz", "$-1\r\n"),
+            ("HGET nokey a", "$-1\r\n"),
+            ("HMGET h a zz d", "*3\r\n$2\r\n10\r\n$-1\r\n$1\r\n4\r\n"),
+            ("HMGET nokey a b", "*2\r\n$-1\r\n$-1\r\n"),
+            ("HLEN h", ":4\r\n"),
+            ("HLEN nokey", ":0\r\n"),
+            ("HSTRLEN h a", ":2\r\n"),
+            ("HSTRLEN h zz", ":0\r\n"),
+            ("HSTRLEN nokey a", ":0\r\n"),
+            ("HEXISTS h a", ":1\r\n"),
+            ("HEXISTS h zz", ":0\r\n"),
+            ("HGETALL h", "*8\r\n$1\r\na\r\n$2\r\n10\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"),
+            ("HKEYS h", "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n"),
+            ("HVALS h", "*4\r\n$2\r\n10\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n"),
+            ("HGETALL nokey", "*0\r\n"),
+            ("HKEYS nokey", "*0\r\n"),
+            ("HVALS nokey", "*0\r\n"),
+            ("OBJECT ENCODING h", "$8\r\nlistpack\r\n"),
+            ("HDEL h a zz b", ":2\r\n"),
+            ("HDEL nokey a", ":0\r\n"),
+            ("HDEL h c d", ":2\r\n"),
+            ("EXISTS h", ":0\r\n"),
+            ("HSETNX h a 1", ":1\r\n"),
+            ("HSETNX h a 2", ":0\r\n"),
+            ("HGET h a", "$1\r\n1\r\n"),
+            ("HMSET h b 2 c 3", "+OK\r\n"),
+            ("HGETALL h", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),
+            ("HSET e \"\" \"\"", ":1\r\n"),
+            ("HGETALL e", "*2\r\n$0\r\n\r\n$0\r\n\r\n"),
+            ("TYPE e", "+hash\r\n"),
+            ("HSET h", "-ERR wrong number of arguments for 'hset' command\r\n"),
+            ("HSET h3 a b c", "-ERR wrong number of arguments for 'hset' command\r\n"),
+            ("HMSET h3 a", "-ERR wrong number of arguments for 'hmset' command\r\n"),
+            ("EXISTS h3", ":0\r\n"),
+            ("HGET h", "-ERR wrong number of arguments for 'hget' command\r\n"),
+            ("HMGET h", "-ERR wrong number of arguments for 'hmget' command\r\n"),
+            ("HDEL h", "-ERR wrong number of arguments for 'hdel' command\r\n"),
+            ("HSETNX h a", "-ERR wrong number of arguments for 'hsetnx' command\r\n"),
+            ("HLEN", "-ERR wrong number of arguments for 'hlen' command\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn increments() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("HSET h a 1", ":1\r\n"),
+            ("HINCRBY h n 5", ":5\r\n"),
+            ("HINCRBY h n -7", ":-2\r\n"),
+            ("HINCRBY h n abc", "-ERR value is not an integer or out of range\r\n"),
+            ("HINCRBY h a 9223372036854775807", "-ERR increment or decrement would overflow\r\n"),
+            ("HSET h m -9223372036854775808", ":1\r\n"),
+            ("HINCRBY h m -1", "-ERR increment or decrement would overflow\r\n"),
+            ("HSET h s 01", ":1\r\n"),
+            ("HINCRBY h s 1", "-ERR hash value is not an integer\r\n"),
+            ("HINCRBYFLOAT h fl 10.5", "$4\r\n10.5\r\n"),
+            ("HINCRBYFLOAT h fl 0.1", "$4\r\n10.6\r\n"),
+            ("HINCRBYFLOAT h fl -5.0e3", "$23\r\n-4989.39999999999999991\r\n"),
+            ("HINCRBYFLOAT h n 1.5", "$4\r\n-0.5\r\n"),
+            ("HSET h n2 9223372036854775807", ":1\r\n"),
+            ("HINCRBYFLOAT h n2 1", "$19\r\n9223372036854775808\r\n"),
+            ("HINCRBYFLOAT h y nan", "-ERR value is not a valid float\r\n"),
+            ("HINCRBYFLOAT h y \" 1\"", "-ERR value is not a valid float\r\n"),
+            ("HINCRBYFLOAT h y 1abc", "-ERR value is not a valid float\r\n"),
+            ("HINCRBYFLOAT h x inf", "-ERR value is NaN or Infinity\r\n"),
+            ("HINCRBYFLOAT h x abc", "-ERR value is not a valid float\r\n"),
+            ("HSET h f2 \" 1\"", ":1\r\n"),
+            ("HINCRBYFLOAT h f2 1", "-ERR hash value is not a float\r\n"),
+            ("HINCRBYFLOAT nk f 1.5", "$3\r\n1.5\r\n"),
+            ("HGETALL nk", "*2\r\n$1\r\nf\r\n$3\r\n1.5\r\n"),
+            ("OBJECT ENCODING h", "$8\r\nlistpack\r\n"),
+            // A result longer than hash-max-listpack-value converts.
+            ("HINCRBYFLOAT h f3 1e308", "$308\r\n99999999999999999996685879655845645660560099847415567207797047994921734868838061872100126921888539320446747225054013223152134749593960583597420814430196418767959100019603190778663109604507106667939153395788938914560543563061268364901618630217086589253444881623791300855757318142424510452728255046343928578048\r\n"),
+            ("OBJECT ENCODING h", "$9\r\nhashtable\r\n"),
+            ("HINCRBY h n2 1", "-ERR hash value is not an integer\r\n"),
+            ("HINCRBY h m 1", ":-9223372036854775807\r\n"),
+        ]);
+        // Near the long double maximum: the first increment fits (a
+        // 4933-digit number), the second overflows and changes nothing.
+        let max = "1.18973149535723176502e+4932";
+        assert!(t.text(&["HINCRBYFLOAT", "h", "x", max]).starts_with("$4933\r\n11897314953572317650212638530309702051690633222946242004403237338917370055229707226164102903365288828535456978074955773144274431536702884341981255738537436786735932007069732632019159182829615243655295106467910866143117906321697788388961347865606003991487534332114549111600886798451548665128523401497730376000"));
+        t.check(&[("HINCRBYFLOAT h x 1e4932", "-ERR increment would produce NaN or Infinity\r\n"), ("HSTRLEN h x", ":4933\r\n")]);
+    }
+
+    #[test]
+    fn every_command_checks_the_type() {
+        let mut t = TestServer::new();
+        t.check(&[("SET str x", "+OK\r\n")]);
+        for cmd in [
+            "HSET str a 1", "HMSET str a 1", "HSETNX str a 1", "HGET str a", "HMGET str a", "HGETALL str", "HKEYS str",
+            "HVALS str", "HDEL str a", "HLEN str", "HSTRLEN str a", "HEXISTS str a", "HINCRBY str a 1",
+            "HINCRBYFLOAT str a 1", "HRANDFIELD str", "HRANDFIELD str 2", "HRANDFIELD str -2 WITHVALUES", "HSCAN str 0",
+            "HSCAN str 0 FOO",
+        ] {
+            t.check(&[(cmd, WRONGTYPE)]);
+        }
+        t.check(&[
+            ("HINCRBY str a x", "-ERR value is not an integer or out of range\r\n"),
+            ("HINCRBYFLOAT str a x", "-ERR value is not a valid float\r\n"),
+            ("HRANDFIELD str x", "-ERR value is not an integer or out of range\r\n"),
+            ("HSCAN str x", "-ERR invalid cursor\r\n"),
+            ("GET str", "$1\r\nx\r\n"),
+        ]);
+    }
+
+    /// HSET of `n` fields `f0`.. with short values, one command.
+    fn hset_range(t: &mut TestServer, key: &str, from: usize, n: usize) -> String {
+        let mut argv = vec!["HSET".to_string(), key.to_string()];
+        for i in from..from + n {
+            argv.push(format!("f{}", i));
+            argv.push("v".into());
+        }
+        t.text(&argv)
+    }
+
+    fn encoding(t: &mut TestServer, key: &str) -> String {
+        t.text(&["OBJECT", "ENCODING", key])
+    }
+
+    const LISTPACK: &str = "$8\r\nlistpack\r\n";
+    const HASHTABLE: &str = "$9\r\nhashtable\r\n";
+
+    /// Redis 7.0.15 starts with hash-max-listpack-entries 512 (its
+    /// redis.conf and its built-in default agree).
+    #[test]
+    fn entries_threshold_511_512_513() {
+        let mut t = TestServer::new();
+        t.check(&[("CONFIG GET hash-max-listpack-entries", "*2\r\n$25\r\nhash-max-listpack-entries\r\n$3\r\n512\r\n")]);
+        assert_eq!(hset_range(&mut t, "h", 0, 511), ":511\r\n");
+        assert_eq!(encoding(&mut t, "h"), LISTPACK);
+        assert_eq!(hset_range(&mut t, "h", 511, 1), ":1\r\n");
+        assert_eq!(encoding(&mut t, "h"), LISTPACK);
+        assert_eq!(hset_range(&mut t, "h", 0, 1), ":0\r\n");
+        assert_eq!(encoding(&mut t, "h"), LISTPACK);
+        assert_eq!(hset_range(&mut t, "h", 512, 1), ":1\r\n");
+        assert_eq!(encoding(&mut t, "h"), HASHTABLE);
+        t.check(&[("HLEN h", ":513\r\n"), ("HDEL h f0 f1 f2", ":3\r\n"), ("OBJECT ENCODING h", HASHTABLE)]);
+        assert_eq!(hset_range(&mut t, "big", 0, 513), ":513\r\n");
+        assert_eq!(encoding(&mut t, "big"), HASHTABLE);
+    }
+
+    /// The thresholds after CONFIG SET: 127/128/129 entries, 63/64/65-byte
+    /// values and fields; hashes already stored keep their encoding.
+    #[test]
+    fn thresholds_after_config_set() {
+        let mut t = TestServer::new();
+        assert_eq!(hset_range(&mut t, "old", 0, 200), ":200\r\n");
+        t.check(&[("CONFIG SET hash-max-listpack-entries 128", "+OK\r\n"), ("OBJECT ENCODING old", LISTPACK)]);
+        assert_eq!(hset_range(&mut t, "h", 0, 127), ":127\r\n");
+        assert_eq!(encoding(&mut t, "h"), LISTPACK);
+        assert_eq!(hset_range(&mut t, "h", 127, 1), ":1\r\n");
+        assert_eq!(encoding(&mut t, "h"), LISTPACK);
+        assert_eq!(hset_range(&mut t, "h", 128, 1), ":1\r\n");
+        assert_eq!(encoding(&mut t, "h"), HASHTABLE);
+        // The old hash converts on its next add.
+        assert_eq!(hset_range(&mut t, "old", 0, 1), ":0\r\n");
+        assert_eq!(encoding(&mut t, "old"), LISTPACK);
+        assert_eq!(hset_range(&mut t, "old", 200, 1), ":1\r\n");
+        assert_eq!(encoding(&mut t, "old"), HASHTABLE);
+
+        let x = |n: usize| "x".repeat(n);
+        for (n, want) in [(63, LISTPACK), (64, LISTPACK), (65, HASHTABLE)] {
+            t.run(&["HSET", "v", "f", &x(n)]);
+            assert_eq!(encoding(&mut t, "v"), want, "value of {} bytes", n);
+            t.run(&["HSET", "k", &x(n), "v"]);
+            assert_eq!(encoding(&mut t, "k"), want, "field of {} bytes", n);
+        }
+        // HSETNX converts only when it sets; HINCRBYFLOAT by the result.
+        t.check(&[("DEL v k", ":2\r\n"), ("HSET v a b", ":1\r\n")]);
+        t.run(&["HSETNX", "v", "a", &x(65)]);
+        assert_eq!(encoding(&mut t, "v"), LISTPACK);
+        t.run(&["HSETNX", "v", &x(65), "1"]);
+        assert_eq!(encoding(&mut t, "v"), HASHTABLE);
+        // One long argument converts before anything is set, even a value
+        // that is then overwritten by a short one.
+        t.run(&["HSET", "w", "a", &x(65), "a", "short"]);
+        assert_eq!(encoding(&mut t, "w"), HASHTABLE);
+        t.check(&[
+            ("CONFIG SET hash-max-listpack-value 3", "+OK\r\n"),
+            ("HSET n a 1", ":1\r\n"),
+            ("HINCRBY n a 999", ":1000\r\n"),
+            ("OBJECT ENCODING n", HASHTABLE),
+            ("CONFIG SET hash-max-listpack-entries 0", "+OK\r\n"),
+            ("HSET z a 1", ":1\r\n"),
+            ("OBJECT ENCODING z", HASHTABLE),
+        ]);
+    }
+
+    #[test]
+    fn resp3_shapes() {
+        let mut t = TestServer::new();
+        t.client.out.resp = 3;
+        t.check(&[
+            ("HSET h a 1 b 2", ":2\r\n"),
+            ("HGETALL h", "%2\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"),
+            ("HGETALL nokey", "%0\r\n"),
+            ("HKEYS h", "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
+            ("HRANDFIELD h 2 WITHVALUES", "*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"),
+            ("HRANDFIELD nokey", "_\r\n"),
+            ("HRANDFIELD nokey 1", "*0\r\n"),
+            ("HRANDFIELD nokey 1 withvalues", "*0\r\n"),
+            ("HGET h zz", "_\r\n"),
+            ("HMGET h a zz", "*2\r\n$1\r\n1\r\n_\r\n"),
+            ("HSCAN h 0", "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"),
+            ("HINCRBYFLOAT h a 1.5", "$3\r\n2.5\r\n"),
+            ("HSET one a 1", ":1\r\n"),
+            ("HRANDFIELD one -2 WITHVALUES", "*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"),
+            ("HRANDFIELD one -2", "*2\r\n$1\r\na\r\n$1\r\na\r\n"),
+        ]);
+        // The same shapes in a hashtable.
+        t.check(&[("CONFIG SET hash-max-listpack-entries 0", "+OK\r\n"), ("HSET t a 1", ":1\r\n"), ("OBJECT ENCODING t", HASHTABLE)]);
+        t.check(&[
+            ("HGETALL t", "%1\r\n$1\r\na\r\n$1\r\n1\r\n"),
+            ("HRANDFIELD t -2 WITHVALUES", "*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"),
+            ("HRANDFIELD t 5 WITHVALUES", "*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn hrandfield_arguments() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("HSET h a 1 b 2 c 3", ":3\r\n"),
+            ("HRANDFIELD h 3", "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"),
+            ("HRANDFIELD h 5 WITHVALUES", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),
+            ("HRANDFIELD h 0", "*0\r\n"),
+            ("HRANDFIELD h 0 withvalues", "*0\r\n"),
+            ("HRANDFIELD nokey 3 withvalues", "*0\r\n"),
+            ("HRANDFIELD nokey 0", "*0\r\n"),
+            ("HRANDFIELD nokey", "$-1\r\n"),
+            ("HRANDFIELD h 1 2", "-ERR syntax error\r\n"),
+            ("HRANDFIELD h 1 withvalues x", "-ERR syntax error\r\n"),
+            ("HRANDFIELD h 1 foo", "-ERR syntax error\r\n"),
+            ("HRANDFIELD h abc", "-ERR value is not an integer or out of range\r\n"),
+            ("HRANDFIELD h -9223372036854775808", "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"),
+            ("HRANDFIELD nokey -9223372036854775808", "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"),
+            ("HRANDFIELD h 4611686018427387904 withvalues", "-ERR value is out of range\r\n"),
+            ("HRANDFIELD h -4611686018427387904 withvalues", "-ERR value is out of range\r\n"),
+            ("HRANDFIELD h 4611686018427387903 withvalues", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),
+        ]);
+    }
+
+    /// Parses a flat RESP2 array of bulk strings.
+    fn bulks(reply: &str) -> Vec<String> {
+        let mut lines = reply.split("\r\n");
+        let n: usize = lines.next().unwrap()[1..].parse().unwrap();
+        (0..n)
+            .map(|_| {
+                lines.next();
+                lines.next().unwrap().to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_fields_belong_to_the_hash() {
+        for max_entries in ["512", "0"] {
+            let mut t = TestServer::new();
+            t.run(&["CONFIG", "SET", "hash-max-listpack-entries", max_entries]);
+            let mut argv = vec!["HSET".to_string(), "h".into()];
+            for i in 0..100 {
+                argv.push(format!("f{}", i));
+                argv.push(format!("v{}", i));
+            }
+            t.run(&argv);
+            for count in [1i64, 2, 20, 40, 99, 100, 150, -1, -5, -3000] {
+                let got = bulks(&t.text(&["HRANDFIELD", "h", &count.to_string(), "WITHVALUES"]));
+                let want = if count < 0 { count.unsigned_abs() as usize } else { (count as usize).min(100) };
+                assert_eq!(got.len(), 2 * want, "HRANDFIELD h {} WITHVALUES", count);
+                for pair in got.chunks(2) {
+                    assert_eq!(pair[1], format!("v{}", &pair[0][1..]));
+                }
+                let fields: BTreeSet<&String> = got.iter().step_by(2).collect();
+                if count > 0 {
+                    assert_eq!(fields.len(), want, "repeats for count {}", count);
+                }
+                let plain = bulks(&t.text(&["HRANDFIELD", "h", &count.to_string()]));
+                assert_eq!(plain.len(), want);
+                assert!(plain.iter().all(|f| f.starts_with('f')));
+            }
+            let one = t.text(&["HRANDFIELD", "h"]);
+            assert!(one.split("\r\n").nth(1).unwrap().starts_with('f'));
+        }
+    }
+
+    #[test]
+    fn hscan_arguments_and_small_hashes() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("HSET h a 1 b 2 c 3", ":3\r\n"),
+            ("HSCAN h 0", "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),
+            ("HSCAN h x", "-ERR invalid cursor\r\n"),
+            ("HSCAN nokey x", "-ERR invalid cursor\r\n"),
+            ("HSCAN nokey 0 FOO", "*2\r\n$1\r\n0\r\n*0\r\n"),
+            ("HSCAN h 0 FOO", "-ERR syntax error\r\n"),
+            ("HSCAN h 0 COUNT x", "-ERR value is not an integer or out of range\r\n"),
+            ("HSCAN h 0 COUNT 0", "-ERR syntax error\r\n"),
+            ("HSCAN h 0 MATCH", "-ERR syntax error\r\n"),
+            ("HSCAN h 0 TYPE string", "-ERR syntax error\r\n"),
+            ("HSCAN h 0 MATCH b*", "*2\r\n$1\r\n0\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"),
+            ("HSCAN h 123 MATCH *", "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),
+            ("HSCAN", "-ERR wrong number of arguments for 'hscan' command\r\n"),
+        ]);
+    }
+
+    /// A full HSCAN of a hashtable returns every field that stays for the
+    /// whole iteration, with its value, while fields come and go.
+    #[test]
+    fn hscan_returns_every_stable_field_across_resizes() {
+        let mut t = TestServer::new();
+        let mut argv = vec!["HSET".to_string(), "h".into()];
+        for i in 0..1000 {
+            argv.push(format!("stable:{}", i));
+            argv.push(format!("v{}", i));
+        }
+        t.run(&argv);
+        let mut seen = BTreeSet::new();
+        let (mut cursor, mut round) = ("0".to_string(), 0);
+        loop {
+            let reply = t.text(&["HSCAN", "h", &cursor, "COUNT", "7", "MATCH", "stable:*"]);
+            let mut lines = reply.split("\r\n").skip(2);
+            cursor = lines.next().unwrap().to_string();
+            let n: usize = lines.next().unwrap()[1..].parse().unwrap();
+            for _ in 0..n / 2 {
+                lines.next();
+                let f = lines.next().unwrap().to_string();
+                lines.next();
+                let v = lines.next().unwrap().to_string();
+                assert_eq!(v, format!("v{}", &f["stable:".len()..]));
+                seen.insert(f);
+            }
+            round += 1;
+            if round == 20 {
+                let mut add = vec!["HSET".to_string(), "h".into()];
+                for i in 0..20_000 {
+                    add.push(format!("tmp:{}", i));
+                    add.push("x".into());
+                }
+                t.run(&add);
+            }
+            if round == 60 {
+                let mut rem = vec!["HDEL".to_string(), "h".into()];
+                rem.extend((0..20_000).map(|i| format!("tmp:{}", i)));
+                t.run(&rem);
+            }
+            if cursor == "0" {
+                break;
+            }
+            assert!(round < 100_000, "HSCAN does not terminate");
+        }
+        assert_eq!(seen.len(), 1000);
+    }
+
+    #[test]
+    fn digest_matches_redis_in_both_encodings() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("HSET h a 1 b 2 c 3", ":3\r\n"),
+            ("DEBUG DIGEST-VALUE h", "*1\r\n+b60c36e529712296d694f27b5914cbe84950995e\r\n"),
+            ("HSET h d 4", ":1\r\n"),
+            ("DEBUG DIGEST-VALUE h", "*1\r\n+2daeebd945fbd240bcf21fa56368a81921bc7cf1\r\n"),
+            ("CONFIG SET hash-max-listpack-entries 2", "+OK\r\n"),
+            ("HSET h2 a 1 b 2 c 3 d 4", ":4\r\n"),
+            ("OBJECT ENCODING h2", HASHTABLE),
+            ("DEBUG DIGEST-VALUE h2", "*1\r\n+2daeebd945fbd240bcf21fa56368a81921bc7cf1\r\n"),
+            ("HSET h3 x 1", ":1\r\n"),
+            ("HSET h3 xx 12345678901234567890123", ":1\r\n"),
+            ("DEBUG DIGEST-VALUE h3", "*1\r\n+4731cfc2c91ac7e381ed85c45049e780932bd531\r\n"),
+        ]);
+    }
+
+    /// COPY and RENAME keep the encoding; copies are independent.
+    #[test]
+    fn copies_are_independent() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("HSET h a 1", ":1\r\n"),
+            ("COPY h h2", ":1\r\n"),
+            ("HSET h2 b 2", ":1\r\n"),
+            ("HLEN h", ":1\r\n"),
+            ("CONFIG SET hash-max-listpack-entries 1", "+OK\r\n"),
+            ("HSET h b 2", ":1\r\n"),
+            ("OBJECT ENCODING h", HASHTABLE),
+            ("COPY h h3", ":1\r\n"),
+            ("OBJECT ENCODING h3", HASHTABLE),
+            ("HDEL h a", ":1\r\n"),
+            ("HGET h3 a", "$1\r\n1\r\n"),
+            ("RENAME h3 h4", "+OK\r\n"),
+            ("HGETALL h4", "*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"),
+        ]);
+    }
+
+    /// Runs a handler directly and returns what it asked to propagate
+    /// instead of its argv (None: the argv as received).
+    fn propagated(t: &mut TestServer, cmd: &str) -> (String, Option<Vec<String>>) {
+        let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
+        let argv = crate::net::resp::Argv::from_slices(&argv);
+        let id = t.srv.commands.lookup(argv.get(0)).unwrap();
+        let handler = t.srv.commands.cmd(id).handler;
+        let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
+        handler(&mut ctx).unwrap();
+        let rewritten = ctx.rewritten.take();
+        let reply = String::from_utf8_lossy(&t.client.out.buf).into_owned();
+        t.client.out.buf.clear();
+        (reply, rewritten.map(|r| r.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect()))
+    }
+
+    #[test]
+    fn hincrbyfloat_propagates_as_hset() {
+        let mut t = TestServer::new();
+        let (reply, prop) = propagated(&mut t, "HINCRBYFLOAT h f 10.5");
+        assert_eq!(reply, "$4\r\n10.5\r\n");
+        assert_eq!(prop.unwrap(), ["HSET", "h", "f", "10.5"]);
+        let (_, prop) = propagated(&mut t, "HINCRBYFLOAT h f 0.1");
+        assert_eq!(prop.unwrap(), ["HSET", "h", "f", "10.6"]);
+        assert_eq!(propagated(&mut t, "HINCRBY h n 3").1, None);
+    }
+
+    #[test]
+    fn dirty_counts_like_redis() {
+        let mut t = TestServer::new();
+        let d0 = t.srv.dirty;
+        t.check(&[("HSET h a 1 b 2 a 3", ":2\r\n")]);
+        assert_eq!(t.srv.dirty - d0, 3);
+        t.check(&[("HSET h a 1", ":0\r\n"), ("HSETNX h a 1", ":0\r\n"), ("HDEL h x", ":0\r\n")]);
+        assert_eq!(t.srv.dirty - d0, 4);
+        t.check(&[("HDEL h a b", ":2\r\n"), ("EXISTS h", ":0\r\n")]);
+        assert_eq!(t.srv.dirty - d0, 6);
+        t.check(&[("HINCRBY h a 1", ":1\r\n"), ("HINCRBYFLOAT h a 1", "$1\r\n2\r\n"), ("HSETNX h b 1", ":1\r\n")]);
+        assert_eq!(t.srv.dirty - d0, 9);
+    }
+
+    /// A million fields: setting, reading, scanning and deleting stay
+    /// linear (this runs unoptimised, so anything quadratic would hang).
+    #[test]
+    fn a_million_fields() {
+        let mut t = TestServer::new();
+        for chunk in 0..100 {
+            let mut argv = vec!["HSET".to_string(), "big".into()];
+            for i in chunk * 10_000..(chunk + 1) * 10_000 {
+                argv.push(format!("field:{:08}", i));
+                argv.push(i.to_string());
+            }
+            assert_eq!(t.text(&argv), ":10000\r\n");
+        }
+        t.check(&[("HLEN big", ":1000000\r\n"), ("OBJECT ENCODING big", HASHTABLE)]);
+        t.check(&[("HGET big field:00123456", "$6\r\n123456\r\n"), ("HINCRBY big field:00000007 1", ":8\r\n")]);
+        assert!(t.text(&["HGETALL", "big"]).starts_with("*2000000\r\n"));
+        assert_eq!(bulks(&t.text(&["HRANDFIELD", "big", "1000", "WITHVALUES"])).len(), 2000);
+        assert_eq!(bulks(&t.text(&["HRANDFIELD", "big", "-1000"])).len(), 1000);
+        assert_eq!(bulks(&t.text(&["HRANDFIELD", "big", "500000"])).len(), 500_000);
+        let mut cursor = "0".to_string();
+        let mut n = 0;
+        loop {
+            let reply = t.text(&["HSCAN", "big", &cursor, "COUNT", "1000"]);
+            let mut lines = reply.split("\r\n").skip(2);
+            cursor = lines.next().unwrap().to_string();
+            n += lines.next().unwrap()[1..].parse::<usize>().unwrap() / 2;
+            if cursor == "0" {
+                break;
+            }
+        }
+        assert!(n >= 1_000_000);
+        for chunk in 0..100 {
+            let mut argv = vec!["HDEL".to_string(), "big".into()];
+            argv.extend((chunk * 10_000..(chunk + 1) * 10_000).map(|i| format!("field:{:08}", i)));
+            assert_eq!(t.text(&argv), ":10000\r\n");
+        }
+        t.check(&[("EXISTS big", ":0\r\n")]);
+    }
+}
