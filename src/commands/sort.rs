@@ -392,3 +392,181 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
     ctx.c.out.int(outputlen as i64);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testing::TestServer;
+
+    // Expected bytes in every table below come from redis-server 7.0.15
+    // (scripts/oracle.py).
+    #[test]
+    fn sorting_lists() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("RPUSH l 3 1 2 10 -5 2.5", ":6\r\n"),
+            ("SORT l", "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n$2\r\n10\r\n"),
+            ("SORT l DESC", "*6\r\n$2\r\n10\r\n$1\r\n3\r\n$3\r\n2.5\r\n$1\r\n2\r\n$1\r\n1\r\n$2\r\n-5\r\n"),
+            ("SORT l ALPHA", "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n"),
+            ("SORT l ALPHA DESC", "*6\r\n$1\r\n3\r\n$3\r\n2.5\r\n$1\r\n2\r\n$2\r\n10\r\n$1\r\n1\r\n$2\r\n-5\r\n"),
+            ("SORT l LIMIT 1 2", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+            ("SORT l LIMIT -5 2", "*2\r\n$2\r\n-5\r\n$1\r\n1\r\n"),
+            ("SORT l LIMIT 4 100", "*2\r\n$1\r\n3\r\n$2\r\n10\r\n"),
+            ("SORT l LIMIT 10 2", "*0\r\n"),
+            ("SORT l LIMIT 0 0", "*0\r\n"),
+            ("SORT l LIMIT 0 -1", "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n$2\r\n10\r\n"),
+            ("SORT l ASC DESC ASC", "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n$2\r\n10\r\n"),
+            ("SORT l LIMIT 1", "-ERR syntax error\r\n"),
+            ("SORT l LIMIT", "-ERR syntax error\r\n"),
+            ("SORT l LIMIT x 2", "-ERR value is not an integer or out of range\r\n"),
+            ("SORT l LIMIT 1 9223372036854775808", "-ERR value is not an integer or out of range\r\n"),
+            ("SORT l FOO", "-ERR syntax error\r\n"),
+            ("SORT l BY", "-ERR syntax error\r\n"),
+            ("SORT l GET", "-ERR syntax error\r\n"),
+            ("SORT l STORE", "-ERR syntax error\r\n"),
+            ("SORT_RO l STORE d", "-ERR syntax error\r\n"),
+            ("SORT_RO l", "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n$2\r\n10\r\n"),
+            ("SORT nokey", "*0\r\n"),
+            ("SORT nokey STORE d", ":0\r\n"),
+            ("SORT", "-ERR wrong number of arguments for 'sort' command\r\n"),
+            ("SORT l BY nosort", "*6\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n10\r\n$2\r\n-5\r\n$3\r\n2.5\r\n"),
+            ("SORT l BY nosort DESC", "*6\r\n$3\r\n2.5\r\n$2\r\n-5\r\n$2\r\n10\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n3\r\n"),
+            ("SORT l BY nosort LIMIT 1 3", "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n10\r\n"),
+            ("SORT l BY nosort LIMIT 1 3 DESC", "*3\r\n$2\r\n-5\r\n$2\r\n10\r\n$1\r\n2\r\n"),
+            ("SORT l LIMIT 1 9223372036854775807", "*5\r\n$1\r\n1\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n$2\r\n10\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn by_and_get_patterns() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("RPUSH l 3 1 2 10 -5 2.5", ":6\r\n"),
+            ("SET w_3 30", "+OK\r\n"),
+            ("SET w_1 100", "+OK\r\n"),
+            ("SET w_2 x", "+OK\r\n"),
+            ("SORT l BY w_*", "-ERR One or more scores can't be converted into double\r\n"),
+            ("SET w_2 20", "+OK\r\n"),
+            ("SORT l BY w_*", "*6\r\n$2\r\n-5\r\n$2\r\n10\r\n$3\r\n2.5\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n1\r\n"),
+            ("SORT l BY w_* DESC", "*6\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n2\r\n$3\r\n2.5\r\n$2\r\n10\r\n$2\r\n-5\r\n"),
+            ("SORT l BY w_* ALPHA", "*6\r\n$2\r\n10\r\n$2\r\n-5\r\n$3\r\n2.5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+            ("SORT l BY w_* GET # GET w_*", "*12\r\n$2\r\n-5\r\n$-1\r\n$2\r\n10\r\n$-1\r\n$3\r\n2.5\r\n$-1\r\n$1\r\n2\r\n$2\r\n20\r\n$1\r\n3\r\n$2\r\n30\r\n$1\r\n1\r\n$3\r\n100\r\n"),
+            ("SORT l BY w_* GET w_* LIMIT 1 1", "*1\r\n$-1\r\n"),
+            ("SORT l BY nosort GET w_* LIMIT 0 2", "*2\r\n$2\r\n30\r\n$3\r\n100\r\n"),
+            ("HSET o_1 name one age 9", ":2\r\n"),
+            ("HSET o_2 name two age 30", ":2\r\n"),
+            ("HSET o_3 name three", ":1\r\n"),
+            ("SORT l BY o_*->age GET o_*->name GET #", "*12\r\n$-1\r\n$2\r\n-5\r\n$-1\r\n$2\r\n10\r\n$-1\r\n$3\r\n2.5\r\n$5\r\nthree\r\n$1\r\n3\r\n$3\r\none\r\n$1\r\n1\r\n$3\r\ntwo\r\n$1\r\n2\r\n"),
+            ("SORT l BY o_*->age ALPHA GET o_*->name", "*6\r\n$5\r\nthree\r\n$-1\r\n$-1\r\n$-1\r\n$3\r\ntwo\r\n$3\r\none\r\n"),
+            ("SORT l GET o_*->", "*6\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n"),
+            ("SORT l GET o_", "*6\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n"),
+            ("SORT l GET #x", "*6\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n"),
+            ("SET str x", "+OK\r\n"),
+            ("SORT str", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("SORT_RO str", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+            ("SORT l GET str", "*6\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n$-1\r\n"),
+            ("SORT l BY str*", "*6\r\n$2\r\n-5\r\n$1\r\n1\r\n$2\r\n10\r\n$1\r\n2\r\n$3\r\n2.5\r\n$1\r\n3\r\n"),
+            ("HSET hh a 1", ":1\r\n"),
+            ("SORT hh", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn store() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("RPUSH l 3 1 2 10 -5 2.5", ":6\r\n"),
+            ("HSET o_1 name one age 9", ":2\r\n"),
+            ("HSET o_2 name two age 30", ":2\r\n"),
+            ("HSET o_3 name three", ":1\r\n"),
+            ("SORT l BY o_*->age STORE dst", ":6\r\n"),
+            ("LRANGE dst 0 -1", "*6\r\n$2\r\n-5\r\n$2\r\n10\r\n$3\r\n2.5\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+            ("SORT l BY o_*->age GET o_*->name STORE dst", ":6\r\n"),
+            ("LRANGE dst 0 -1", "*6\r\n$0\r\n\r\n$0\r\n\r\n$0\r\n\r\n$5\r\nthree\r\n$3\r\none\r\n$3\r\ntwo\r\n"),
+            ("TYPE dst", "+list\r\n"),
+            ("SORT l LIMIT 0 0 STORE dst", ":0\r\n"),
+            ("EXISTS dst", ":0\r\n"),
+            ("SET k 1", "+OK\r\n"),
+            ("EXPIRE k 100", ":1\r\n"),
+            ("RPUSH l2 b a", ":2\r\n"),
+            ("SORT l2 ALPHA STORE k", ":2\r\n"),
+            ("TTL k", ":-1\r\n"),
+            ("SORT l2 by nosort STORE l2", ":2\r\n"),
+            ("LRANGE l2 0 -1", "*2\r\n$1\r\nb\r\n$1\r\na\r\n"),
+            ("COMMAND GETKEYS SORT a STORE b", "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
+            ("COMMAND GETKEYS SORT a STORE b STORE c", "*2\r\n$1\r\na\r\n$1\r\nc\r\n"),
+            ("COMMAND GETKEYS SORT a LIMIT store x GET store STORE", "*1\r\n$1\r\na\r\n"),
+            ("COMMAND GETKEYS SORT_RO a BY x", "*1\r\n$1\r\na\r\n"),
+            ("COMMAND GETKEYS SORT a BY store STORE d", "*2\r\n$1\r\na\r\n$1\r\nd\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn sorting_sets() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("SADD s 30 1 2 -4", ":4\r\n"),
+            ("SORT s", "*4\r\n$2\r\n-4\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n30\r\n"),
+            ("SORT s DESC LIMIT 1 2", "*2\r\n$1\r\n2\r\n$1\r\n1\r\n"),
+            ("SORT s BY nosort", "*4\r\n$2\r\n-4\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n30\r\n"),
+            ("SORT s BY nosort DESC", "*4\r\n$2\r\n-4\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n30\r\n"),
+            ("SORT s ALPHA", "*4\r\n$2\r\n-4\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n30\r\n"),
+            ("SORT s BY nosort STORE d", ":4\r\n"),
+            ("LRANGE d 0 -1", "*4\r\n$2\r\n-4\r\n$1\r\n1\r\n$1\r\n2\r\n$2\r\n30\r\n"),
+            ("SADD t c a b", ":3\r\n"),
+            ("SORT t", "-ERR One or more scores can't be converted into double\r\n"),
+            ("SORT t ALPHA", "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"),
+            // Stored, a set is sorted even BY nosort.
+            ("SORT t BY nosort STORE d DESC", ":3\r\n"),
+            ("LRANGE d 0 -1", "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"),
+            ("SORT t BY nosort ALPHA STORE d LIMIT 1 1", ":1\r\n"),
+            ("LRANGE d 0 -1", "*1\r\n$1\r\nb\r\n"),
+        ]);
+    }
+
+    /// Scores are what C's strtod makes of the whole string.
+    #[test]
+    fn numeric_scores_follow_strtod() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("RPUSH x 0x10 \" 5\" 1e3 \"\" -inf inf", ":6\r\n"),
+            ("SORT x", "*6\r\n$4\r\n-inf\r\n$0\r\n\r\n$2\r\n 5\r\n$4\r\n0x10\r\n$3\r\n1e3\r\n$3\r\ninf\r\n"),
+            ("SORT x BY nosort LIMIT -1 -1 DESC", "*6\r\n$3\r\ninf\r\n$4\r\n-inf\r\n$0\r\n\r\n$3\r\n1e3\r\n$2\r\n 5\r\n$4\r\n0x10\r\n"),
+            ("RPUSH y 1e-400", ":1\r\n"),
+            ("SORT y", "-ERR One or more scores can't be converted into double\r\n"),
+            ("RPUSH z \"1 \"", ":1\r\n"),
+            ("SORT z", "-ERR One or more scores can't be converted into double\r\n"),
+            ("RPUSH n nan", ":1\r\n"),
+            ("SORT n", "-ERR One or more scores can't be converted into double\r\n"),
+            ("SORT n BY nosort", "*1\r\n$3\r\nnan\r\n"),
+            ("SORT n ALPHA", "*1\r\n$3\r\nnan\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn store_propagates_verbatim_and_counts_dirty() {
+        let mut t = TestServer::new();
+        t.check(&[("RPUSH l 3 1 2", ":3\r\n"), ("SET w_1 5", "+OK\r\n")]);
+        let d0 = t.srv.dirty;
+        t.check(&[("SORT l", "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"), ("SORT nokey STORE d", ":0\r\n")]);
+        assert_eq!(t.srv.dirty, d0);
+        t.check(&[("SORT l GET # GET w_* STORE d", ":6\r\n")]);
+        assert_eq!(t.srv.dirty, d0 + 6);
+        t.check(&[("SORT nokey STORE d", ":0\r\n"), ("EXISTS d", ":0\r\n")]);
+        assert_eq!(t.srv.dirty, d0 + 7);
+    }
+
+    /// A million elements sort in O(n log n), with and without BY.
+    #[test]
+    fn a_million_elements() {
+        let mut t = TestServer::new();
+        for chunk in 0..100 {
+            let mut argv = vec!["RPUSH".to_string(), "big".into()];
+            argv.extend((chunk * 10_000..(chunk + 1) * 10_000).rev().map(|i| (999_999 - i).to_string()));
+            t.run(&argv);
+        }
+        t.check(&[("SORT big LIMIT 0 3", "*3\r\n$1\r\n0\r\n$1\r\n1\r\n$1\r\n2\r\n")]);
+        t.check(&[("SORT big LIMIT 0 2 DESC", "*2\r\n$6\r\n999999\r\n$6\r\n999998\r\n")]);
+        t.check(&[("SORT big ALPHA LIMIT 0 3", "*3\r\n$1\r\n0\r\n$1\r\n1\r\n$2\r\n10\r\n")]);
+        t.check(&[("SORT big STORE sorted", ":1000000\r\n"), ("LINDEX sorted 500000", "$6\r\n500000\r\n")]);
+    }
+}
