@@ -100,7 +100,7 @@ fn peek_hash<'a>(srv: &'a Server, db: usize, key: &[u8]) -> Option<&'a Hash> {
 /// The thresholds a write converts at: (hash-max-listpack-entries,
 /// hash-max-listpack-value).
 fn limits(srv: &Server) -> (usize, usize) {
-    (srv.config.hash_max_listpack_entries as usize, srv.config.hash_max_listpack_value as usize)
+    (srv.config.hash_max_listpack_entries, srv.config.hash_max_listpack_value)
 }
 
 #[inline]

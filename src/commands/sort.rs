@@ -274,6 +274,8 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
     // Load the vector. Ordered types with nothing to sort load only the
     // LIMIT range, in the requested direction.
     let mut vector: Vec<SortItem> = Vec::new();
+    // An empty range must not fall through to loading the whole list.
+    #[allow(clippy::collapsible_match)]
     match sortval {
         None => {}
         Some(Value::List(l)) if o.dontsort => {

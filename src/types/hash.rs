@@ -137,7 +137,7 @@ impl Hash {
     /// Adopts a listpack of field, value pairs read from an RDB payload
     /// (already validated, with an even number of elements).
     pub fn from_listpack(lp: Listpack) -> Hash {
-        debug_assert!(lp.len() % 2 == 0);
+        debug_assert!(lp.len().is_multiple_of(2));
         Hash::Listpack(lp)
     }
 
