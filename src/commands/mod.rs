@@ -11,10 +11,12 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod errors;
+pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod table;
 #[cfg(test)]
@@ -89,6 +91,8 @@ pub fn build_table() -> CommandTable {
         string::COMMANDS,
         keys::COMMANDS,
         set::COMMANDS,
+        hash::COMMANDS,
+        sort::COMMANDS,
         list::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,

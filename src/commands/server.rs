@@ -419,6 +419,16 @@ fn object_digest(digest: &mut [u8; 20], val: &Value, has_expire: bool) {
                 xor_digest(digest, m.bytes(&mut buf));
             }
         }
+        Value::Hash(hash) => {
+            // Each pair is mixed into its own digest, and those are xor-ed.
+            let mut vbuf = [0u8; 20];
+            for (k, v) in hash.iter() {
+                let mut ele = [0u8; 20];
+                mix_digest(&mut ele, k.as_bytes(&mut buf));
+                mix_digest(&mut ele, v.as_bytes(&mut vbuf));
+                xor_digest(digest, &ele);
+            }
+        }
         _ => {
             if let Some(bytes) = val.string_bytes(&mut buf) {
                 mix_digest(digest, bytes);

@@ -119,10 +119,14 @@ impl std::fmt::Display for LpError {
 impl std::error::Error for LpError {}
 
 /// A listpack owning its bytes. The buffer is kept at its exact size (as
-/// Redis reallocs per insert) so that memory per element matches Redis's.
+/// Redis reallocs per insert and delete) so that memory per element
+/// matches Redis's; a boxed slice rather than a `Vec` keeps the handle at
+/// 16 bytes, which is what lets a hash or sorted set value (a boxed enum
+/// over a listpack or a table) fit jemalloc's 16-byte class, as Redis's
+/// robj does.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Listpack {
-    buf: Vec<u8>,
+    buf: Box<[u8]>,
 }
 
 impl Default for Listpack {
@@ -303,14 +307,24 @@ impl Listpack {
         buf.extend_from_slice(&((HEADER_SIZE + 1) as u32).to_le_bytes());
         buf.extend_from_slice(&0u16.to_le_bytes());
         buf.push(EOF);
-        Listpack { buf }
+        Listpack { buf: buf.into_boxed_slice() }
+    }
+
+    /// Runs `f` on the bytes as a growable vector, then puts them back at
+    /// their exact size (the realloc Redis does on every change).
+    #[inline]
+    fn edit<R>(&mut self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+        let mut v = std::mem::take(&mut self.buf).into_vec();
+        let r = f(&mut v);
+        self.buf = v.into_boxed_slice();
+        r
     }
 
     /// Takes a raw listpack (from an RDB file or RESTORE payload) after
     /// checking every entry (lpValidateIntegrity with deep checks).
     pub fn from_bytes(raw: Vec<u8>) -> Result<Listpack, LpError> {
         Self::validate(&raw)?;
-        Ok(Listpack { buf: raw })
+        Ok(Listpack { buf: raw.into_boxed_slice() })
     }
 
     /// Checks a raw listpack: header, every entry's encoding and backlen,
@@ -363,7 +377,7 @@ impl Listpack {
 
     /// Consumes the listpack, returning its raw bytes.
     pub fn into_bytes(self) -> Vec<u8> {
-        self.buf
+        self.buf.into_vec()
     }
 
     /// Total bytes (lpBytes).
@@ -374,7 +388,7 @@ impl Listpack {
 
     /// Heap bytes owned (allocation size).
     pub fn alloc_size(&self) -> usize {
-        self.buf.capacity()
+        self.buf.len()
     }
 
     /// Number of elements (lpLength).
@@ -528,10 +542,12 @@ impl Listpack {
     fn insert_encoded(&mut self, at: usize, enc: &Encoded) {
         let l = enc.len();
         let size = entry_size(l);
-        let old_len = self.buf.len();
-        self.buf.reserve_exact(size);
-        self.buf.resize(old_len + size, 0);
-        self.buf.copy_within(at..old_len, at + size);
+        self.edit(|buf| {
+            let old_len = buf.len();
+            buf.reserve_exact(size);
+            buf.resize(old_len + size, 0);
+            buf.copy_within(at..old_len, at + size);
+        });
         enc.write(&mut self.buf[at..at + l]);
         write_backlen(&mut self.buf[at + l..at + size], l);
         self.bump_count(1);
@@ -586,14 +602,17 @@ impl Listpack {
         let size = entry_size(l);
         if size > old {
             let extra = size - old;
-            let old_len = self.buf.len();
-            self.buf.reserve_exact(extra);
-            self.buf.resize(old_len + extra, 0);
-            self.buf.copy_within(p + old..old_len, p + size);
+            self.edit(|buf| {
+                let old_len = buf.len();
+                buf.reserve_exact(extra);
+                buf.resize(old_len + extra, 0);
+                buf.copy_within(p + old..old_len, p + size);
+            });
         } else if size < old {
-            self.buf.copy_within(p + old.., p + size);
-            self.buf.truncate(self.buf.len() - (old - size));
-            self.shrink();
+            self.edit(|buf| {
+                buf.copy_within(p + old.., p + size);
+                buf.truncate(buf.len() - (old - size));
+            });
         }
         enc.write(&mut self.buf[p..p + l]);
         write_backlen(&mut self.buf[p + l..p + size], l);
@@ -634,9 +653,10 @@ impl Listpack {
         if deleted == 0 {
             return 0;
         }
-        self.buf.copy_within(q.., p);
-        self.buf.truncate(self.buf.len() - (q - p));
-        self.shrink();
+        self.edit(|buf| {
+            buf.copy_within(q.., p);
+            buf.truncate(buf.len() - (q - p));
+        });
         self.bump_count(-(deleted as isize));
         deleted
     }
@@ -650,37 +670,32 @@ impl Listpack {
         }
     }
 
-    /// Keeps the allocation at the exact size, as Redis's lpShrinkToFit, but
-    /// only when it matters (jemalloc keeps small size classes in place).
-    #[inline]
-    fn shrink(&mut self) {
-        if self.buf.capacity() > self.buf.len() + self.buf.len() / 4 + 16 {
-            self.buf.shrink_to_fit();
-        }
-    }
-
     /// Appends all of `other`'s elements (lpMerge, keeping `self` first).
     pub fn merge(&mut self, other: &Listpack) {
         let count = self.len() + other.len();
         let body = &other.buf[HEADER_SIZE..other.buf.len() - 1];
-        self.buf.pop();
-        self.buf.reserve_exact(body.len() + 1);
-        self.buf.extend_from_slice(body);
-        self.buf.push(EOF);
+        self.edit(|buf| {
+            buf.pop();
+            buf.reserve_exact(body.len() + 1);
+            buf.extend_from_slice(body);
+            buf.push(EOF);
+        });
         self.set_header(count);
     }
 
     /// Splits off the elements from position `p` on into a new listpack.
     pub fn split_off(&mut self, p: usize) -> Listpack {
         let moved = self.len_from(p);
-        let mut tail = Listpack { buf: Vec::with_capacity(HEADER_SIZE + (self.buf.len() - p)) };
-        tail.buf.extend_from_slice(&[0; HEADER_SIZE]);
-        tail.buf.extend_from_slice(&self.buf[p..]);
+        let mut tail = Vec::with_capacity(HEADER_SIZE + (self.buf.len() - p));
+        tail.extend_from_slice(&[0; HEADER_SIZE]);
+        tail.extend_from_slice(&self.buf[p..]);
+        let mut tail = Listpack { buf: tail.into_boxed_slice() };
         tail.set_header(moved);
         let count = self.len() - moved;
-        self.buf.truncate(p);
-        self.buf.push(EOF);
-        self.shrink();
+        self.edit(|buf| {
+            buf.truncate(p);
+            buf.push(EOF);
+        });
         self.set_header(count);
         tail
     }
