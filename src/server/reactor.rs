@@ -426,6 +426,8 @@ impl Reactor {
         if c.blocked {
             srv.blocking.remove_client(idx);
         }
+        crate::server::watch::unwatch_all(srv, &mut c);
+        crate::server::pubsub::forget_client(srv, &mut c);
         srv.clients.release(idx);
         drop(c);
     }
