@@ -214,3 +214,138 @@ fn numpat(ctx: &mut Ctx) -> CmdResult {
     ctx.c.out.int(n as i64);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testing::{MultiClients, TestServer};
+
+    /// Expected bytes from redis-server 7.0.15 (scripts/oracle.py).
+    #[test]
+    fn resp2_subscribed_context() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("UNSUBSCRIBE", "*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n"),
+            ("PUNSUBSCRIBE", "*3\r\n$12\r\npunsubscribe\r\n$-1\r\n:0\r\n"),
+            ("SUNSUBSCRIBE", "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n"),
+            ("SUBSCRIBE a b a", "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:2\r\n"),
+            ("PING", "*2\r\n$4\r\npong\r\n$0\r\n\r\n"),
+            ("PING x", "*2\r\n$4\r\npong\r\n$1\r\nx\r\n"),
+            ("PSUBSCRIBE p*", "*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:3\r\n"),
+            ("PUBLISH a hi", "-ERR Can't execute 'publish': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n"),
+            ("SSUBSCRIBE s1", "*3\r\n$10\r\nssubscribe\r\n$2\r\ns1\r\n:1\r\n"),
+            ("SPUBLISH s1 m", "-ERR Can't execute 'spublish': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n"),
+            ("UNSUBSCRIBE a", "*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:2\r\n"),
+            ("UNSUBSCRIBE", "*3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:1\r\n"),
+            ("PUNSUBSCRIBE", "*3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:0\r\n"),
+            ("GET x", "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n"),
+            ("SUNSUBSCRIBE", "*3\r\n$12\r\nsunsubscribe\r\n$2\r\ns1\r\n:0\r\n"),
+            ("GET x", "$-1\r\n"),
+            ("PING", "+PONG\r\n"),
+            ("SUBSCRIBE", "-ERR wrong number of arguments for 'subscribe' command\r\n"),
+            ("PSUBSCRIBE", "-ERR wrong number of arguments for 'psubscribe' command\r\n"),
+            ("SSUBSCRIBE", "-ERR wrong number of arguments for 'ssubscribe' command\r\n"),
+            ("SPUBLISH a", "-ERR wrong number of arguments for 'spublish' command\r\n"),
+            ("PUBLISH a", "-ERR wrong number of arguments for 'publish' command\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn pubsub_introspection() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("PUBSUB NUMPAT", ":0\r\n"),
+            ("PUBSUB NUMSUB a b", "*4\r\n$1\r\na\r\n:0\r\n$1\r\nb\r\n:0\r\n"),
+            ("PUBSUB CHANNELS", "*0\r\n"),
+            ("PUBSUB SHARDNUMSUB a", "*2\r\n$1\r\na\r\n:0\r\n"),
+            ("PUBSUB SHARDCHANNELS", "*0\r\n"),
+            ("PUBSUB", "-ERR wrong number of arguments for 'pubsub' command\r\n"),
+            ("PUBSUB HELP", "*14\r\n+PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CHANNELS [<pattern>]\r\n+    Return the currently active channels matching a <pattern> (default: '*').\r\n+NUMPAT\r\n+    Return number of subscriptions to patterns.\r\n+NUMSUB [<channel> ...]\r\n+    Return the number of subscribers for the specified channels, excluding\r\n+    pattern subscriptions(default: no channels).\r\n+SHARDCHANNELS [<pattern>]\r\n+    Return the currently active shard level channels matching a <pattern> (default: '*').\r\n+SHARDNUMSUB [<shardchannel> ...]\r\n+    Return the number of subscribers for the specified shard level channel(s)\r\n+HELP\r\n+    Prints this help.\r\n"),
+            ("PUBSUB FOO", "-ERR unknown subcommand 'FOO'. Try PUBSUB HELP.\r\n"),
+            ("PUBSUB CHANNELS a b", "-ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP.\r\n"),
+            ("PUBSUB SHARDCHANNELS a b", "-ERR unknown subcommand or wrong number of arguments for 'SHARDCHANNELS'. Try PUBSUB HELP.\r\n"),
+            ("PUBSUB NUMPAT x", "-ERR wrong number of arguments for 'pubsub|numpat' command\r\n"),
+            ("PUBSUB NUMSUB", "*0\r\n"),
+            ("PUBLISH a b", ":0\r\n"),
+            ("SPUBLISH a b", ":0\r\n"),
+        ]);
+        let mut m = MultiClients::new(3);
+        m.run(0, "SUBSCRIBE news.1 news.2 other");
+        m.run(1, "SUBSCRIBE news.1");
+        m.run(1, "PSUBSCRIBE news.* n*");
+        m.run(2, "PSUBSCRIBE news.*");
+        m.run(2, "SSUBSCRIBE shard");
+        m.out(0);
+        m.out(1);
+        m.out(2);
+        let mut t = TestServer { srv: m.srv, client: crate::net::client::Client::fake() };
+        t.check(&[
+            ("PUBSUB NUMPAT", ":2\r\n"),
+            ("PUBSUB NUMSUB news.1 news.2 x", "*6\r\n$6\r\nnews.1\r\n:2\r\n$6\r\nnews.2\r\n:1\r\n$1\r\nx\r\n:0\r\n"),
+            ("PUBSUB SHARDNUMSUB shard", "*2\r\n$5\r\nshard\r\n:1\r\n"),
+            ("PUBSUB SHARDCHANNELS", "*1\r\n$5\r\nshard\r\n"),
+        ]);
+        let mut chans = t.text(&["PUBSUB", "CHANNELS", "news.*"]);
+        assert!(chans.starts_with("*2\r\n") && chans.contains("$6\r\nnews.1\r\n") && chans.contains("$6\r\nnews.2\r\n"), "{}", chans);
+        chans = t.text(&["PUBSUB", "CHANNELS"]);
+        assert!(chans.starts_with("*3\r\n"), "{}", chans);
+        let info = t.text(&["INFO", "stats"]);
+        assert!(info.contains("pubsub_channels:3\r\npubsub_patterns:2\r\npubsubshard_channels:1\r\n"), "{}", info);
+    }
+
+    /// A subscriber by channel and by two patterns gets the message three
+    /// times, pattern messages carrying the pattern; counts add up.
+    #[test]
+    fn delivery_to_channels_and_patterns() {
+        let mut m = MultiClients::new(3);
+        m.run(0, "SUBSCRIBE a");
+        m.run(0, "PSUBSCRIBE a* *");
+        m.run(1, "PSUBSCRIBE b*");
+        m.out(0);
+        m.out(1);
+        m.check(&[(2, "PUBLISH a hi", ":3\r\n"), (2, "PUBLISH b x", ":2\r\n"), (2, "PUBLISH c y", ":1\r\n")]);
+        let got = m.out(0);
+        assert!(got.starts_with("*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n"), "{}", got);
+        assert!(got.contains("*4\r\n$8\r\npmessage\r\n$2\r\na*\r\n$1\r\na\r\n$2\r\nhi\r\n"), "{}", got);
+        assert!(got.contains("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$1\r\na\r\n$2\r\nhi\r\n"), "{}", got);
+        assert!(got.ends_with("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$1\r\nc\r\n$1\r\ny\r\n"), "{}", got);
+        assert_eq!(m.out(1), "*4\r\n$8\r\npmessage\r\n$2\r\nb*\r\n$1\r\nb\r\n$1\r\nx\r\n");
+        // Shard channels are a separate namespace, without patterns.
+        m.run(1, "SSUBSCRIBE a");
+        m.out(1);
+        m.check(&[(2, "SPUBLISH a s", ":1\r\n")]);
+        assert_eq!(m.out(1), "*3\r\n$8\r\nsmessage\r\n$1\r\na\r\n$1\r\ns\r\n");
+        assert_eq!(m.out(0), "");
+    }
+
+    /// RESP3: pushes, any command allowed, and a client publishing to
+    /// itself gets its pushes before the reply (redis-server 7.0.15).
+    #[test]
+    fn resp3_subscriber_publishing_to_itself() {
+        let mut t = TestServer::new();
+        t.run(&["HELLO", "3"]);
+        t.check(&[
+            ("SUBSCRIBE a", ">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n"),
+            ("PSUBSCRIBE a*", ">3\r\n$10\r\npsubscribe\r\n$2\r\na*\r\n:2\r\n"),
+            ("PING", "+PONG\r\n"),
+            ("PUBLISH a hi", ">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n>4\r\n$8\r\npmessage\r\n$2\r\na*\r\n$1\r\na\r\n$2\r\nhi\r\n:2\r\n"),
+            ("UNSUBSCRIBE", ">3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n"),
+            ("PUNSUBSCRIBE", ">3\r\n$12\r\npunsubscribe\r\n$2\r\na*\r\n:0\r\n"),
+        ]);
+    }
+
+    /// Disconnection and RESET drop every subscription.
+    #[test]
+    fn reset_and_client_list_fields() {
+        let mut m = MultiClients::new(2);
+        m.run(0, "SUBSCRIBE a b");
+        m.run(0, "PSUBSCRIBE p*");
+        m.run(0, "SSUBSCRIBE s");
+        m.out(0);
+        let list = m.call(1, "CLIENT LIST");
+        assert!(list.contains("flags=P db=0 sub=2 psub=1 ssub=1 multi=-1"), "{}", list);
+        assert!(m.call(1, "CLIENT LIST TYPE pubsub").contains("id=1 "));
+        m.check(&[(0, "RESET", "+RESET\r\n"), (1, "PUBLISH a x", ":0\r\n"), (1, "PUBSUB NUMPAT", ":0\r\n")]);
+        let list = m.call(1, "CLIENT LIST");
+        assert!(list.contains("flags=N db=0 sub=0 psub=0 ssub=0 multi=-1"), "{}", list);
+    }
+}
