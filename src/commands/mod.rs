@@ -294,6 +294,10 @@ fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     let result = (cmd.handler)(&mut ctx);
     let rewritten = ctx.rewritten.take();
     srv.no_touch = false;
+    // Keys added by a command that fired no event of its own.
+    if srv.notify_flags & crate::db::keyspace::event::NEW != 0 {
+        srv.fire_new_key_events();
+    }
     // What the command did to its own client while out of the slab: pushes
     // it published to itself (RESP3), WATCHed keys it modified.
     if !srv.pubsub.deferred.is_empty() {

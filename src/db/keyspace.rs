@@ -202,11 +202,43 @@ impl Server {
     /// `__keyevent@<db>__:<event>` carries the key.
     #[inline]
     pub fn notify_keyspace_event(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        if self.notify_flags & event::NEW != 0 {
+            self.fire_new_key_events();
+        }
         if self.notify_flags & class == 0 || self.pubsub.is_idle() {
             // Nobody can receive it (publishing to no one has no other effect).
             return;
         }
         self.publish_keyspace_event(event, key, db);
+    }
+
+    /// Fires the "new" events of keys added since the last event (the `n`
+    /// class; dbAdd fires them in Redis, before the command's own event).
+    pub fn fire_new_key_events(&mut self) {
+        for db in 0..self.dbs.len() {
+            let Some(v) = self.dbs[db].new_keys.as_mut() else { continue };
+            if v.is_empty() {
+                continue;
+            }
+            let keys = std::mem::take(v);
+            if self.pubsub.is_idle() {
+                continue;
+            }
+            for key in keys {
+                self.publish_keyspace_event("new", &key, db);
+            }
+        }
+    }
+
+    /// Sets notify-keyspace-events' classes (start-up, CONFIG SET).
+    pub fn set_notify_flags(&mut self, flags: u32) {
+        self.notify_flags = flags;
+        let track = flags & event::NEW != 0;
+        for d in &mut self.dbs {
+            if track != d.new_keys.is_some() {
+                d.new_keys = track.then(Vec::new);
+            }
+        }
     }
 
     #[cold]

@@ -317,7 +317,7 @@ impl Server {
         let dbs = (0..config.databases).map(Db::new).collect();
         let now = unix_ms();
         crate::db::update_lru_clock(now);
-        Server {
+        let mut srv = Server {
             tcp_port: config.port,
             config,
             dbs,
@@ -358,7 +358,9 @@ impl Server {
             pubsub: pubsub::PubSub::default(),
             watches: watch::Watches::default(),
             propagation: propagate::Propagation::default(),
-        }
+        };
+        srv.set_notify_flags(notify_flags);
+        srv
     }
 
     /// Marks a client for closing before the loop sleeps.
