@@ -173,3 +173,29 @@ fn keyspace_events_to_a_resp3_client_of_its_own_writes() {
     assert_eq!(c.call(&["SET", "k", "v"]), b">3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n");
     assert_eq!(c.read_reply(), b"+OK\r\n");
 }
+
+/// The normal class: a client that pipelines big reads without reading the
+/// replies is closed once its own output passes the hard limit.
+#[test]
+fn normal_class_limit_applies_to_a_client_own_replies() {
+    let s = Server::start();
+    let mut admin = s.raw();
+    let big = "z".repeat(512 * 1024);
+    assert_eq!(admin.call(&["SET", "big", &big]), b"+OK\r\n");
+    assert_eq!(admin.call(&["CONFIG", "SET", "client-output-buffer-limit", "normal 4mb 0 0"]), b"+OK\r\n");
+    let mut greedy = s.raw();
+    let mut batch = Vec::new();
+    for _ in 0..200 {
+        batch.extend(resp(&[b"GET", b"big"]));
+    }
+    greedy.send(&batch);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !s.output().contains("overcoming of output buffer limits") {
+        assert!(Instant::now() < deadline, "not disconnected: {}", s.output());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    greedy.set_timeout(Duration::from_secs(20));
+    let got = greedy.read_to_eof();
+    assert!(got.len() < 24 << 20, "received {} bytes", got.len());
+    assert_eq!(admin.call(&["PING"]), b"+PONG\r\n");
+}

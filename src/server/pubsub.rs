@@ -268,46 +268,57 @@ impl Server {
         }
     }
 
-    /// checkClientOutputBufferLimits + closeClientOnOutputBufferLimitReached:
-    /// a client over its class's hard limit, or over the soft limit for
-    /// longer than the soft seconds, is closed asynchronously.
+    /// closeClientOnOutputBufferLimitReached for a client in the slab.
     pub fn check_output_limits(&mut self, token: usize) {
         let Some(c) = self.clients.get_mut(token) else { return };
-        if c.close_asap {
-            return;
-        }
-        // Classes: normal, replica, pubsub (replicas join with replication).
-        let class = if c.is_pubsub() { 2 } else { 0 };
-        let limit = self.config.client_output_buffer_limits[class];
-        if limit.hard == 0 && limit.soft == 0 {
-            return;
-        }
-        let used = c.output_memory() as u64;
-        let hard = limit.hard > 0 && used >= limit.hard;
-        let mut soft = limit.soft > 0 && used >= limit.soft;
-        if soft {
-            match c.obuf_soft_since {
-                None => {
-                    c.obuf_soft_since = Some(Instant::now());
-                    soft = false;
-                }
-                Some(since) => {
-                    if since.elapsed().as_secs() as i64 <= limit.soft_seconds {
-                        soft = false;
-                    }
-                }
-            }
-        } else {
-            c.obuf_soft_since = None;
-        }
-        if hard || soft {
-            let info = c.info_line(Instant::now());
-            log::warn!("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.", info);
-            // The buffered output is dropped now: the client is going away
-            // and its memory must not outlive the limit.
-            c.out.buf = Vec::new();
-            c.sent = 0;
-            self.close_client_async(token);
+        if output_limit_reached(&self.config, c) {
+            close_for_output_limit(c);
+            self.to_close.push(token);
         }
     }
+}
+
+/// checkClientOutputBufferLimits: over the class's hard limit, or over
+/// the soft limit for longer than the soft seconds. Classes: normal,
+/// replica, pubsub (replicas join with replication).
+pub fn output_limit_reached(config: &crate::config::Config, c: &mut Client) -> bool {
+    if c.close_asap {
+        return false;
+    }
+    let class = if c.is_pubsub() { 2 } else { 0 };
+    let limit = config.client_output_buffer_limits[class];
+    if limit.hard == 0 && limit.soft == 0 {
+        return false;
+    }
+    let used = c.output_memory() as u64;
+    let hard = limit.hard > 0 && used >= limit.hard;
+    let mut soft = limit.soft > 0 && used >= limit.soft;
+    if soft {
+        match c.obuf_soft_since {
+            None => {
+                c.obuf_soft_since = Some(Instant::now());
+                soft = false;
+            }
+            Some(since) => {
+                if since.elapsed().as_secs() as i64 <= limit.soft_seconds {
+                    soft = false;
+                }
+            }
+        }
+    } else {
+        c.obuf_soft_since = None;
+    }
+    hard || soft
+}
+
+/// Logs Redis's line and marks the client for closing; its buffered
+/// output is dropped at once so that its memory does not outlive the
+/// limit. The caller queues it in `to_close` (the client may be out of
+/// the slab).
+pub fn close_for_output_limit(c: &mut Client) {
+    let info = c.info_line(Instant::now());
+    log::warn!("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.", info);
+    c.out.buf = Vec::new();
+    c.sent = 0;
+    c.close_asap = true;
 }
