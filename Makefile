@@ -26,6 +26,7 @@ test:
 
 bench: build
 	bash scripts/bench.sh
+	bash scripts/bench-pubsub.sh
 
 memory: build
 	bash scripts/memory.sh

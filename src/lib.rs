@@ -6,6 +6,10 @@
 //! * `server::reactor` — the event loop: one mio `Poll` thread accepts
 //!   clients, reads requests, runs them, writes replies. `server::cron`
 //!   runs periodic work (expiry, rehashing, timeouts) at `hz`.
+//!   `server::pubsub` delivers Pub/Sub messages and enforces output buffer
+//!   limits, `server::watch` keeps the WATCH registry, and
+//!   `server::propagate` groups each execution unit's writes for the AOF
+//!   and replicas (MULTI/EXEC wrapping).
 //! * `net` — a client's connection state, the incremental RESP/inline
 //!   request parser (`net::resp`) and the RESP2/RESP3 reply writer
 //!   (`net::reply`).

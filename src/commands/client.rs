@@ -198,11 +198,15 @@ fn client_type_by_name(name: &[u8]) -> Result<ClientType, ReplyError> {
     }
 }
 
-/// getClientType. Replication and pub/sub are not built yet, so every
-/// connection is a normal client (MONITOR clients are normal in Redis too);
-/// those modules extend this when their client flags exist.
-fn client_type(_c: &Client) -> ClientType {
-    ClientType::Normal
+/// getClientType. Replication is not built yet, so every other connection
+/// is a normal client (MONITOR clients are normal in Redis too); that
+/// module extends this when its client flags exist.
+fn client_type(c: &Client) -> ClientType {
+    if c.is_pubsub() {
+        ClientType::PubSub
+    } else {
+        ClientType::Normal
+    }
 }
 
 /// Every client, the caller included, in id order (Redis keeps its client

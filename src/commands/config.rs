@@ -186,7 +186,7 @@ fn apply(srv: &mut Server, effect: Effect) -> Result<(), String> {
         Effect::None => {}
         Effect::Hz => srv.hz = srv.config.hz,
         Effect::LogLevel => crate::server::log::set_level(srv.config.loglevel),
-        Effect::Notify => srv.notify_flags = srv.config.notify_keyspace_events,
+        Effect::Notify => srv.set_notify_flags(srv.config.notify_keyspace_events),
         Effect::SlowlogMaxLen => srv.slowlog.trim(srv.config.slowlog_max_len),
         Effect::Maxclients => adjust_open_files_limit(srv.config.maxclients)?,
         // Bind the new listeners here, so a failure is the command's error;

@@ -23,8 +23,19 @@ pub const COMMANDS: &[Command] = &[
         .doc("1.0.0", "O(1)", "Changes the selected database."),
 ];
 
-/// PING [message]: +PONG, or the message as a bulk string.
+/// PING [message]: +PONG, or the message as a bulk string. A RESP2 client
+/// in subscribed mode gets `["pong", message or ""]` instead.
 pub fn ping(ctx: &mut Ctx) -> CmdResult {
+    if ctx.argc() > 2 {
+        return Err(ReplyError::wrong_arity("ping"));
+    }
+    if ctx.c.out.resp == 2 && ctx.c.is_pubsub() {
+        let msg = if ctx.argc() == 2 { ctx.arg(1) } else { b"" };
+        ctx.c.out.array(2);
+        ctx.c.out.bulk(b"pong");
+        ctx.c.out.bulk(msg);
+        return Ok(());
+    }
     match ctx.argc() {
         1 => ctx.c.out.raw(b"+PONG\r\n"),
         2 => ctx.c.out.bulk(ctx.arg(1)),
@@ -62,6 +73,8 @@ pub fn reset(ctx: &mut Ctx) -> CmdResult {
     }
     c.authenticated = ctx.srv.config.requirepass.is_none();
     c.user = "default".into();
+    super::multi::discard_transaction(ctx.srv, c);
+    crate::server::pubsub::forget_client(ctx.srv, c);
     c.out.raw(b"+RESET\r\n");
     Ok(())
 }

@@ -883,18 +883,9 @@ mod tests {
         ]);
     }
 
-    /// Runs a handler directly and returns what it asked to propagate
-    /// instead of its argv (None: the argv as received).
+    /// A command's reply and what it propagates instead of its argv.
     fn propagated(t: &mut TestServer, cmd: &str) -> (String, Option<Vec<String>>) {
-        let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
-        let argv = crate::net::resp::Argv::from_slices(&argv);
-        let id = t.srv.commands.lookup(argv.get(0)).unwrap();
-        let handler = t.srv.commands.cmd(id).handler;
-        let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
-        handler(&mut ctx).unwrap();
-        let rewritten = ctx.rewritten.take();
-        let reply = String::from_utf8_lossy(&t.client.out.buf).into_owned();
-        t.client.out.buf.clear();
+        let (reply, rewritten) = t.run_for_propagation(cmd);
         (reply, rewritten.map(|r| r.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect()))
     }
 

@@ -14,6 +14,8 @@ pub mod errors;
 pub mod hash;
 pub mod keys;
 pub mod list;
+pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod sort;
@@ -98,6 +100,8 @@ pub fn build_table() -> CommandTable {
         client::COMMANDS,
         config::COMMANDS,
         command::COMMANDS,
+        multi::COMMANDS,
+        pubsub::COMMANDS,
     ])
 }
 
@@ -112,7 +116,12 @@ pub fn execute(srv: &mut Server, c: &mut Client) -> bool {
             let may_write = srv
                 .commands
                 .lookup(c.argv.get(0))
-                .map(|id| srv.commands.cmd(id).has(flag::WRITE | flag::MAY_REPLICATE))
+                .map(|id| {
+                    let cmd = srv.commands.cmd(id);
+                    // EXEC counts as a write when its queue holds one.
+                    let queued = if cmd.name == "exec" { c.mstate.as_ref().map_or(0, |m| m.cmd_flags) } else { 0 };
+                    (cmd.flags | queued) & (flag::WRITE | flag::MAY_REPLICATE) != 0
+                })
                 .unwrap_or(false);
             if !p.write_only || may_write {
                 return false;
@@ -138,7 +147,10 @@ pub fn execute(srv: &mut Server, c: &mut Client) -> bool {
     true
 }
 
-/// The gates, in Redis's order: lookup, arity, authentication; then `call`.
+/// The gates, in Redis's order (processCommand): lookup, arity, protected
+/// commands, authentication, no-multi, the RESP2 subscribed context; then
+/// MULTI queueing or `call`. ACL, OOM, MISCONF and read-only-replica gates
+/// take their places between no-multi and the subscribed context.
 pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
     let name = argv.get(0);
     let Some(mut id) = srv.commands.lookup(name) else {
@@ -204,18 +216,61 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
         reject(srv, c, Some(id), ReplyError::noauth());
         return;
     }
+    if c.in_multi() && cmd.has(flag::NO_MULTI) {
+        reject(srv, c, Some(id), ReplyError::fixed("ERR Command not allowed inside a transaction"));
+        return;
+    }
+    // A RESP2 client in subscribed mode reads pushes only; RESP3 clients
+    // can tell pushes from replies and may run anything.
+    if c.out.resp == 2 && c.is_pubsub() && !pubsub::allowed_in_subscribed_context(top_level_name(srv, id)) {
+        let e = ReplyError::err(format!(
+            "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+            srv.commands.full_name(id)
+        ));
+        reject(srv, c, Some(id), e);
+        return;
+    }
+    if c.in_multi() && !multi::runs_inside_multi(top_level_name(srv, id)) {
+        multi::queue(srv, c, argv, id);
+        c.out.raw(b"+QUEUED\r\n");
+        return;
+    }
     call(srv, c, argv, id);
     // Clients blocked on keys this command (or EXEC, or a script) made
     // ready are served now that it has completed.
     if srv.blocking.has_ready_keys() {
         crate::server::blocking::handle_clients_blocked_on_keys(srv);
     }
+    // Messages and WATCH invalidations addressed to this client while it
+    // was out of the slab and not running its own command (serving the
+    // clients it unblocked).
+    if !srv.pubsub.deferred.is_empty() {
+        srv.take_deferred_messages(c, None);
+        srv.pubsub.deferred.clear();
+    }
+    if !srv.watches.dirty_out_of_slab.is_empty() {
+        crate::server::watch::apply_deferred(srv, c);
+        srv.watches.dirty_out_of_slab.clear();
+    }
 }
 
-/// Replies with an error for a command refused before it ran.
+/// Name of the top-level command `id` belongs to ("client" for client|list).
+fn top_level_name(srv: &Server, id: usize) -> &'static str {
+    let top = srv.commands.entries[id].2.unwrap_or(id);
+    srv.commands.cmd(top).name
+}
+
+/// Replies with an error for a command refused before it ran
+/// (rejectCommand): inside MULTI the transaction is flagged, and a
+/// refused EXEC aborts it.
 fn reject(srv: &mut Server, c: &mut Client, id: Option<usize>, e: ReplyError) {
+    multi::flag_transaction(c);
     if let Some(id) = id {
         srv.commands.stats[id].rejected_calls += 1;
+        if srv.commands.entries[id].2.is_none() && srv.commands.cmd(id).name == "exec" {
+            multi::exec_abort(srv, c, &e);
+            return;
+        }
     }
     reply_error(srv, c, &e);
 }
@@ -226,9 +281,21 @@ pub fn reply_error(srv: &mut Server, c: &mut Client, e: &ReplyError) {
     c.out.error(e.text());
 }
 
-/// Runs a command that passed the gates (call() in server.c).
+/// Runs a command that passed the gates (call() in server.c). Calls nest
+/// (EXEC, scripts): the writes of the outermost call form one execution
+/// unit, propagated when it returns.
 pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
+    srv.propagation.nesting += 1;
+    call_inner(srv, c, argv, id);
+    srv.propagation.nesting -= 1;
+    if srv.propagation.nesting == 0 {
+        srv.flush_propagation();
+    }
+}
+
+fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     let dirty_before = srv.dirty;
+    let reply_mark = c.out.buf.len();
     // One clock read gives both the command's notion of "now" and the
     // start of its duration measurement.
     let start_us = crate::server::unix_us();
@@ -240,6 +307,18 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     let rewritten = ctx.rewritten.take();
     let redacted = std::mem::take(&mut ctx.redacted);
     srv.no_touch = false;
+    // Keys added by a command that fired no event of its own.
+    if srv.notify_flags & crate::db::keyspace::event::NEW != 0 {
+        srv.fire_new_key_events();
+    }
+    // What the command did to its own client while out of the slab: pushes
+    // it published to itself (RESP3), WATCHed keys it modified.
+    if !srv.pubsub.deferred.is_empty() {
+        srv.take_deferred_messages(c, Some(reply_mark));
+    }
+    if !srv.watches.dirty_out_of_slab.is_empty() {
+        crate::server::watch::apply_deferred(srv, c);
+    }
     let duration = (crate::server::unix_us() - start_us).max(0) as u64;
     if let Err(e) = &result {
         srv.commands.stats[id].failed_calls += 1;

@@ -80,3 +80,61 @@ impl TestServer {
         }
     }
 }
+
+/// Several in-process clients sharing one server, each in the client slab
+/// like a connected client, for tests where clients affect each other
+/// (WATCH, PUBLISH, blocking): `m.run(0, "WATCH k"); m.run(1, "SET k v");`
+pub struct MultiClients {
+    pub srv: Server,
+    pub tokens: Vec<usize>,
+}
+
+impl MultiClients {
+    pub fn new(n: usize) -> MultiClients {
+        let mut config = Config::default();
+        config.enable_debug_command = crate::config::Protection::Yes;
+        let mut srv = Server::new(config);
+        let mut tokens = Vec::new();
+        for i in 0..n {
+            let idx = srv.clients.vacant_index();
+            let mut c = Client::fake();
+            c.id = i as u64 + 1;
+            c.token = idx;
+            srv.clients.insert(idx, Box::new(c));
+            tokens.push(idx);
+        }
+        MultiClients { srv, tokens }
+    }
+
+    /// Runs one command (redis.conf quoting) as client `who`.
+    pub fn run(&mut self, who: usize, cmd: &str) {
+        let t = self.tokens[who];
+        let mut c = self.srv.clients.take(t).expect("client in the slab");
+        let argv = crate::net::resp::split_args(cmd.as_bytes()).expect("test command quoting");
+        c.argv = Argv::from_slices(&argv);
+        assert!(super::execute(&mut self.srv, &mut c), "command was postponed");
+        self.srv.clients.put_back(c);
+    }
+
+    /// Everything client `who` has received since the last call.
+    pub fn out(&mut self, who: usize) -> String {
+        let c = self.srv.clients.get_mut(self.tokens[who]).expect("client in the slab");
+        let s = String::from_utf8_lossy(&c.out.buf).into_owned();
+        c.out.buf.clear();
+        c.sent = 0;
+        s
+    }
+
+    /// Runs a command as `who` and returns what `who` received.
+    pub fn call(&mut self, who: usize, cmd: &str) -> String {
+        self.run(who, cmd);
+        self.out(who)
+    }
+
+    /// Runs (client, command, expected reply to that client) lines.
+    pub fn check(&mut self, cases: &[(usize, &str, &str)]) {
+        for (who, cmd, want) in cases {
+            assert_eq!(self.call(*who, cmd), *want, "client {} command: {}", who, cmd);
+        }
+    }
+}

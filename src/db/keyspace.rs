@@ -132,12 +132,15 @@ impl Server {
         if a == b {
             return;
         }
+        // WATCHed keys that exist on either side see a change
+        // (touchAllWatchedKeysInDb, before the swap).
+        self.touch_all_watched_keys_in_db(a, Some(b));
+        self.touch_all_watched_keys_in_db(b, Some(a));
         let (lo, hi) = (a.min(b), a.max(b));
         let (left, right) = self.dbs.split_at_mut(hi);
         crate::db::Db::swap_data(&mut left[lo], &mut right[0]);
         // Clients blocked on keys that exist now can be served
-        // (scanDatabaseForReadyKeys). WATCHed keys hook in here with
-        // transactions (touchAllWatchedKeysInDb).
+        // (scanDatabaseForReadyKeys).
         for db in [a, b] {
             for key in self.blocking.keys_blocked_in(db) {
                 if matches!(self.dbs[db].dict.get(&key), Some(Value::List(_))) {
@@ -161,6 +164,8 @@ impl Server {
     /// `lazy` the old tables are freed on the lazyfree thread. Returns the
     /// number of keys removed.
     pub fn empty_db(&mut self, db: usize, lazy: bool) -> u64 {
+        // WATCHed keys that exist are invalidated (signalFlushedDb).
+        self.touch_all_watched_keys_in_db(db, None);
         let removed = self.dbs[db].len() as u64;
         let (dict, expires) = self.dbs[db].take_all();
         if lazy && removed > 0 {
@@ -168,7 +173,6 @@ impl Server {
         } else {
             drop((dict, expires));
         }
-        // WATCH invalidation of the whole db (signalFlushedDb) hooks in here.
         removed
     }
 
@@ -182,19 +186,71 @@ impl Server {
         }
     }
 
-    /// Invalidates WATCHes on `key` (signalModifiedKey). WATCH comes with
-    /// transactions; until then nobody can be watching.
+    /// Invalidates WATCHes on `key` (signalModifiedKey): every client
+    /// watching it gets dirty-CAS and its EXEC will fail. Client-side
+    /// caching (tracking) hooks in here too when it lands.
     #[inline]
-    pub fn signal_modified_key(&mut self, _db: usize, _key: &[u8]) {}
+    pub fn signal_modified_key(&mut self, db: usize, key: &[u8]) {
+        if !self.watches.is_empty() {
+            self.touch_watched_key(db, key);
+        }
+    }
 
     /// Publishes a keyspace notification (notifyKeyspaceEvent) when the
-    /// class is enabled by notify-keyspace-events. Delivery goes through
-    /// pub/sub; with no subscribers possible yet there is nobody to tell.
+    /// class is enabled by notify-keyspace-events:
+    /// `__keyspace@<db>__:<key>` carries the event name,
+    /// `__keyevent@<db>__:<event>` carries the key.
     #[inline]
-    pub fn notify_keyspace_event(&mut self, class: u32, _event: &str, _key: &[u8], _db: usize) {
-        if self.notify_flags & class == 0 {
-            #[allow(clippy::needless_return)]
+    pub fn notify_keyspace_event(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        if self.notify_flags & event::NEW != 0 {
+            self.fire_new_key_events();
+        }
+        if self.notify_flags & class == 0 || self.pubsub.is_idle() {
+            // Nobody can receive it (publishing to no one has no other effect).
             return;
+        }
+        self.publish_keyspace_event(event, key, db);
+    }
+
+    /// Fires the "new" events of keys added since the last event (the `n`
+    /// class; dbAdd fires them in Redis, before the command's own event).
+    pub fn fire_new_key_events(&mut self) {
+        for db in 0..self.dbs.len() {
+            let Some(v) = self.dbs[db].new_keys.as_mut() else { continue };
+            if v.is_empty() {
+                continue;
+            }
+            let keys = std::mem::take(v);
+            if self.pubsub.is_idle() {
+                continue;
+            }
+            for key in keys {
+                self.publish_keyspace_event("new", &key, db);
+            }
+        }
+    }
+
+    /// Sets notify-keyspace-events' classes (start-up, CONFIG SET).
+    pub fn set_notify_flags(&mut self, flags: u32) {
+        self.notify_flags = flags;
+        let track = flags & event::NEW != 0;
+        for d in &mut self.dbs {
+            if track != d.new_keys.is_some() {
+                d.new_keys = track.then(Vec::new);
+            }
+        }
+    }
+
+    #[cold]
+    fn publish_keyspace_event(&mut self, event: &str, key: &[u8], db: usize) {
+        if self.notify_flags & event::KEYSPACE != 0 {
+            let mut chan = format!("__keyspace@{}__:", db).into_bytes();
+            chan.extend_from_slice(key);
+            self.publish(&chan, event.as_bytes(), false);
+        }
+        if self.notify_flags & event::KEYEVENT != 0 {
+            let chan = format!("__keyevent@{}__:{}", db, event);
+            self.publish(chan.as_bytes(), key, false);
         }
     }
 

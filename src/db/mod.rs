@@ -42,11 +42,15 @@ pub struct Db {
     pub expires_cursor: u64,
     /// Average TTL of the keys sampled by active expiry (INFO keyspace avg_ttl).
     pub avg_ttl: i64,
+    /// Keys added since the last keyspace event, kept only while the `n`
+    /// class of notify-keyspace-events is on: the server fires their "new"
+    /// events (dbAdd's) before the command's own.
+    pub new_keys: Option<Vec<Vec<u8>>>,
 }
 
 impl Db {
     pub fn new(id: usize) -> Db {
-        Db { id, dict: Dict::new(), expires: Dict::new(), expires_cursor: 0, avg_ttl: 0 }
+        Db { id, dict: Dict::new(), expires: Dict::new(), expires_cursor: 0, avg_ttl: 0, new_keys: None }
     }
 
     #[inline]
@@ -77,6 +81,9 @@ impl Db {
     /// Adds a key that does not exist yet (dbAdd).
     pub fn add(&mut self, key: &[u8], val: Value) {
         self.dict.insert_new(Key::new(key), val);
+        if let Some(v) = self.new_keys.as_mut() {
+            v.push(key.to_vec());
+        }
     }
 
     /// Sets `key` to `val`, creating or overwriting it; the TTL is cleared
@@ -85,6 +92,11 @@ impl Db {
         let old = self.dict.insert(key, val);
         if !keep_ttl && old.is_some() {
             self.remove_expire(key);
+        }
+        if old.is_none() {
+            if let Some(v) = self.new_keys.as_mut() {
+                v.push(key.to_vec());
+            }
         }
         old
     }

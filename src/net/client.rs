@@ -4,7 +4,50 @@
 
 use super::reply::Reply;
 use super::resp::{Argv, Parser};
+use std::collections::HashSet;
 use std::time::Instant;
+
+/// Output buffered in the fixed reply buffer before Redis starts its reply
+/// list (PROTO_REPLY_CHUNK_BYTES): CLIENT LIST `obl` counts up to this,
+/// `oll`/`omem` what lies beyond.
+pub const REPLY_CHUNK_BYTES: usize = 16 * 1024;
+
+/// A transaction being queued (multiState in server.h).
+#[derive(Default)]
+pub struct MultiState {
+    /// Queued commands: a compact copy of the argv and the command id.
+    pub commands: Vec<(Argv, usize)>,
+    /// Union of the queued commands' flags (EXEC under CLIENT PAUSE WRITE).
+    pub cmd_flags: u32,
+    /// A command was refused while queueing: EXEC aborts (CLIENT_DIRTY_EXEC).
+    pub dirty_exec: bool,
+    /// Bytes of the queued arguments plus a pointer per argument
+    /// (CLIENT LIST multi-mem).
+    pub argv_mem: usize,
+    /// Number of commands EXEC is running (the queue is moved out while
+    /// they run; CLIENT LIST still reports it).
+    pub executing: usize,
+}
+
+/// What a client is subscribed to (the pubsub_* dicts of the client struct).
+#[derive(Default)]
+pub struct Subscriptions {
+    pub channels: HashSet<Vec<u8>>,
+    /// In subscription order: PUNSUBSCRIBE without arguments walks them so.
+    pub patterns: Vec<Vec<u8>>,
+    pub shard_channels: HashSet<Vec<u8>>,
+}
+
+impl Subscriptions {
+    /// Channels plus patterns: the count subscribe replies carry.
+    pub fn count(&self) -> usize {
+        self.channels.len() + self.patterns.len()
+    }
+
+    pub fn total(&self) -> usize {
+        self.count() + self.shard_channels.len()
+    }
+}
 
 /// The socket of a client; fake clients (scripts, AOF loading) have none.
 pub enum Conn {
@@ -121,6 +164,18 @@ pub struct Client {
     /// scripts): CLIENT_DENY_BLOCKING.
     pub deny_blocking: bool,
 
+    /// Inside MULTI: the queued transaction.
+    pub mstate: Option<Box<MultiState>>,
+    /// A WATCHed key was modified: EXEC fails (CLIENT_DIRTY_CAS).
+    pub dirty_cas: bool,
+    /// (db, key) of each WATCHed key; the server's registry holds the rest.
+    pub watched: Vec<(usize, Vec<u8>)>,
+    /// Pub/Sub subscriptions; None until the first SUBSCRIBE.
+    pub subs: Option<Box<Subscriptions>>,
+    /// When the output buffer first went over the soft limit
+    /// (obuf_soft_limit_reached_time).
+    pub obuf_soft_since: Option<Instant>,
+
     pub created: Instant,
     pub last_interaction: Instant,
     /// Full name of the last command run ("client|list").
@@ -163,6 +218,11 @@ impl Client {
             no_touch: false,
             blocked: false,
             deny_blocking: false,
+            mstate: None,
+            dirty_cas: false,
+            watched: Vec::new(),
+            subs: None,
+            obuf_soft_since: None,
             created: now,
             last_interaction: now,
             last_cmd: "NULL".to_string(),
@@ -195,20 +255,47 @@ impl Client {
         self.out.buf.len() - self.sent
     }
 
+    /// Inside MULTI (CLIENT_MULTI).
+    #[inline]
+    pub fn in_multi(&self) -> bool {
+        self.mstate.is_some()
+    }
+
+    /// Subscribed to anything (CLIENT_PUBSUB).
+    #[inline]
+    pub fn is_pubsub(&self) -> bool {
+        self.subs.as_ref().is_some_and(|s| s.total() > 0)
+    }
+
+    /// Output memory beyond the fixed reply buffer, as Redis counts its
+    /// reply list (getClientOutputBufferMemoryUsage): what the
+    /// client-output-buffer-limit classes are checked against.
+    pub fn output_memory(&self) -> usize {
+        self.pending_output().saturating_sub(REPLY_CHUNK_BYTES)
+    }
+
     /// The CLIENT LIST / CLIENT INFO line (without the trailing newline),
     /// field for field as Redis 7.0 prints it (getClientInfoString). 7.0
     /// has no lib-name/lib-ver fields (7.2 appends them after `resp`), so
     /// CLIENT SETINFO values are kept but not printed.
     pub fn info_line(&self, now: Instant) -> String {
-        // Flag letters in Redis's order. Replicas (S), masters (M), pub/sub
-        // (P), MULTI (x), blocked (b), tracking (t/R/B), dirty CAS (d) and
-        // READONLY (r) join here as those features land.
+        // Flag letters in Redis's order. Replicas (S), masters (M),
+        // tracking (t/R/B) and READONLY (r) join here as those features land.
         let mut flags = String::new();
         if self.monitor {
             flags.push('O');
         }
+        if self.is_pubsub() {
+            flags.push('P');
+        }
+        if self.in_multi() {
+            flags.push('x');
+        }
         if self.blocked {
             flags.push('b');
+        }
+        if self.dirty_cas {
+            flags.push('d');
         }
         if self.close_after_reply {
             flags.push('c');
@@ -237,7 +324,7 @@ impl Client {
             (self.addr.clone(), self.laddr.clone())
         };
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} user={} redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir=-1 resp={}",
             self.id,
             addr,
             laddr,
@@ -247,14 +334,21 @@ impl Client {
             now.duration_since(self.last_interaction).as_secs(),
             flags,
             self.db,
+            self.subs.as_ref().map_or(0, |s| s.channels.len()),
+            self.subs.as_ref().map_or(0, |s| s.patterns.len()),
+            self.subs.as_ref().map_or(0, |s| s.shard_channels.len()),
+            self.mstate.as_ref().map_or(-1, |m| m.commands.len().max(m.executing) as i64),
             // Redis counts the whole query buffer, including the command
             // being run (it is trimmed after the batch is processed).
             self.qbuf.len(),
             self.qbuf.capacity() - self.qbuf.len(),
             self.argv.mem(),
+            self.mstate.as_ref().map_or(0, |m| m.argv_mem),
             self.out.buf.capacity(),
             self.out.buf.len(),
-            self.pending_output(),
+            self.pending_output().min(REPLY_CHUNK_BYTES),
+            self.output_memory().div_ceil(REPLY_CHUNK_BYTES),
+            self.output_memory(),
             self.memory_usage(),
             events,
             self.last_cmd,

@@ -58,7 +58,7 @@ impl Server {
         let idle: Vec<usize> = self
             .clients
             .iter()
-            .filter(|c| !c.monitor && !c.blocked && now.duration_since(c.last_interaction).as_secs() > timeout)
+            .filter(|c| !c.monitor && !c.blocked && !c.is_pubsub() && now.duration_since(c.last_interaction).as_secs() > timeout)
             .map(|c| c.token)
             .collect();
         for idx in idle {

@@ -430,9 +430,9 @@ impl Server {
              current_eviction_exceeded_time:0\r\n\
              keyspace_hits:{}\r\n\
              keyspace_misses:{}\r\n\
-             pubsub_channels:0\r\n\
-             pubsub_patterns:0\r\n\
-             pubsubshard_channels:0\r\n\
+             pubsub_channels:{}\r\n\
+             pubsub_patterns:{}\r\n\
+             pubsubshard_channels:{}\r\n\
              latest_fork_usec:{}\r\n\
              total_forks:{}\r\n\
              migrate_cached_sockets:0\r\n\
@@ -476,6 +476,9 @@ impl Server {
             s.evicted_clients,
             s.keyspace_hits,
             s.keyspace_misses,
+            self.pubsub.len(crate::server::pubsub::Kind::Channel),
+            self.pubsub.len(crate::server::pubsub::Kind::Pattern),
+            self.pubsub.len(crate::server::pubsub::Kind::Shard),
             s.latest_fork_usec,
             s.total_forks,
             s.unexpected_error_replies,

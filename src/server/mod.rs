@@ -8,9 +8,12 @@ pub mod info;
 pub mod latency;
 pub mod lazyfree;
 pub mod log;
+pub mod propagate;
+pub mod pubsub;
 pub mod reactor;
 pub mod slowlog;
 pub mod start;
+pub mod watch;
 
 use crate::commands::table::CommandTable;
 use crate::config::Config;
@@ -298,6 +301,13 @@ pub struct Server {
     pub second_repl_offset: i64,
     /// Clients blocked on keys and keys that became ready (blocking.rs).
     pub blocking: blocking::Blocking,
+    /// Pub/Sub channels, patterns and shard channels (pubsub.rs).
+    pub pubsub: pubsub::PubSub,
+    /// WATCHed keys (watch.rs).
+    pub watches: watch::Watches,
+    /// Writes of the running execution unit, waiting to be propagated
+    /// (propagate.rs).
+    pub propagation: propagate::Propagation,
 }
 
 impl Server {
@@ -312,7 +322,7 @@ impl Server {
             // Validated while loading the configuration.
             let _ = commands.rename(old, new);
         }
-        Server {
+        let mut srv = Server {
             tcp_port: config.port,
             config,
             dbs,
@@ -350,14 +360,13 @@ impl Server {
             master_replid2: "0".repeat(40),
             second_repl_offset: -1,
             blocking: blocking::Blocking::default(),
-        }
+            pubsub: pubsub::PubSub::default(),
+            watches: watch::Watches::default(),
+            propagation: propagate::Propagation::default(),
+        };
+        srv.set_notify_flags(notify_flags);
+        srv
     }
-
-    /// Sends a write to the AOF and replicas (propagateNow). The single place
-    /// where propagation happens; the AOF and replication modules attach
-    /// here when they land, and until then there is nobody to send to.
-    #[inline]
-    pub fn propagate(&mut self, _db: usize, _argv: &[&[u8]]) {}
 
     /// Marks a client for closing before the loop sleeps.
     pub fn close_client_async(&mut self, token: usize) {

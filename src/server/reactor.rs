@@ -349,7 +349,13 @@ impl Reactor {
         if c.pending_output() > 0 || c.close_after_reply {
             srv.pending_writes.push(idx);
         }
+        // A client whose own replies pile up (a big pipeline it does not
+        // read) is held to its class's client-output-buffer-limit too.
+        let big_output = c.pending_output() > crate::net::client::REPLY_CHUNK_BYTES;
         srv.clients.put_back(c);
+        if big_output {
+            srv.check_output_limits(idx);
+        }
     }
 
     fn write_client(&mut self, srv: &mut Server, idx: usize) {
@@ -426,6 +432,8 @@ impl Reactor {
         if c.blocked {
             srv.blocking.remove_client(idx);
         }
+        crate::server::watch::unwatch_all(srv, &mut c);
+        crate::server::pubsub::forget_client(srv, &mut c);
         srv.clients.release(idx);
         drop(c);
     }
@@ -495,6 +503,13 @@ pub fn process_input(srv: &mut Server, c: &mut Client) {
             break;
         }
         c.postponed = false;
+        // Replies piling up in a pipeline are held to the client's
+        // output buffer limit as they are produced, not after the batch.
+        if c.pending_output() > crate::net::client::REPLY_CHUNK_BYTES && crate::server::pubsub::output_limit_reached(&srv.config, c) {
+            crate::server::pubsub::close_for_output_limit(c);
+            srv.to_close.push(c.token);
+            break;
+        }
     }
     // Drop parsed bytes so the buffer holds only the unparsed tail.
     if c.qpos > 0 {
