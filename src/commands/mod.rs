@@ -13,6 +13,7 @@ pub mod connection;
 pub mod errors;
 pub mod keys;
 pub mod list;
+pub mod persistence;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -82,6 +83,7 @@ pub fn build_table() -> CommandTable {
         keys::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        persistence::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
@@ -190,6 +192,12 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
     }
     if !c.authenticated && !cmd.has(flag::NO_AUTH) {
         reject(srv, c, Some(id), ReplyError::noauth());
+        return;
+    }
+    // After a failed background save, writes (and PING, as in Redis) are
+    // refused while stop-writes-on-bgsave-error is on.
+    if srv.writes_denied_by_disk_error() && (cmd.has(flag::WRITE) || cmd.name == "ping") {
+        reject(srv, c, Some(id), ReplyError::misconf());
         return;
     }
     call(srv, c, argv, id);

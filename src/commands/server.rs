@@ -110,6 +110,7 @@ pub fn shutdown(ctx: &mut Ctx) -> CmdResult {
     if abort {
         return Err(ReplyError::fixed("ERR No shutdown in progress."));
     }
+    req.client = Some(ctx.c.token);
     ctx.srv.shutdown = Some(req);
     Ok(())
 }
@@ -632,7 +633,7 @@ mod lzf {
 
 /// DEBUG subcommand [args...]: introspection and test helpers (debug.c).
 /// Only the subcommands that make sense for ferrodis's structures exist;
-/// RELOAD and LOADAOF come with persistence.
+/// LOADAOF comes with the AOF.
 pub fn debug(ctx: &mut Ctx) -> CmdResult {
     let sub = ctx.arg(1);
     let argc = ctx.argc();
@@ -696,6 +697,8 @@ pub fn debug(ctx: &mut Ctx) -> CmdResult {
     } else if is("error") && argc == 3 {
         // The text is the whole error line, code included.
         return Err(ReplyError::coded(String::from_utf8_lossy(ctx.arg(2)).into_owned()));
+    } else if is("reload") {
+        super::persistence::debug_reload(ctx)?;
     } else if is("log") && argc == 3 {
         log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(ctx.arg(2)));
         ctx.c.out.ok();

@@ -27,7 +27,12 @@ impl TestServer {
         Self::with_config(config)
     }
 
-    pub fn with_config(config: Config) -> TestServer {
+    pub fn with_config(mut config: Config) -> TestServer {
+        // Snapshots (SAVE, FLUSHALL with save points) go to a private temp
+        // file, never into the working directory.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        config.dbfilename = std::env::temp_dir().join(format!("ferrodis-unit-{}-{}.rdb", std::process::id(), n)).display().to_string();
         let srv = Server::new(config);
         let mut client = Client::fake();
         client.id = 1;
@@ -58,5 +63,11 @@ impl TestServer {
             let got = self.text(&argv);
             assert_eq!(got, *want, "command: {}", cmd);
         }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.srv.config.dbfilename);
     }
 }

@@ -231,6 +231,8 @@ pub struct ShutdownRequest {
     pub save: bool,
     pub now: bool,
     pub force: bool,
+    /// The client that sent SHUTDOWN (it gets the error if saving fails).
+    pub client: Option<usize>,
 }
 
 /// CLIENT PAUSE state.
@@ -298,6 +300,8 @@ pub struct Server {
     pub second_repl_offset: i64,
     /// Clients blocked on keys and keys that became ready (blocking.rs).
     pub blocking: blocking::Blocking,
+    /// Snapshot bookkeeping: BGSAVE child, last save status, load counters.
+    pub rdb: crate::persistence::RdbState,
 }
 
 impl Server {
@@ -345,6 +349,7 @@ impl Server {
             master_replid2: "0".repeat(40),
             second_repl_offset: -1,
             blocking: blocking::Blocking::default(),
+            rdb: crate::persistence::RdbState::default(),
         }
     }
 
