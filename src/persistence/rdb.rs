@@ -305,15 +305,16 @@ pub fn dump_payload(v: &Value) -> io::Result<Vec<u8>> {
     Ok(enc.buf)
 }
 
-/// verifyDumpPayload: a footer with a version we can read and a matching
-/// CRC (a zero CRC is never accepted, as in Redis). Returns the version.
+/// verifyDumpPayload: a footer with a version up to ours (10: Redis 7.0
+/// refuses 7.2's payloads too, and RESTORE replies as 7.0 does) and a
+/// matching CRC. Returns the version.
 pub fn verify_dump_payload(p: &[u8]) -> Option<u16> {
     if p.len() < 10 {
         return None;
     }
     let footer = &p[p.len() - 10..];
     let ver = u16::from_le_bytes([footer[0], footer[1]]);
-    if ver > RDB_LOAD_VERSION_MAX {
+    if ver > RDB_VERSION {
         return None;
     }
     let crc = crc64(0, &p[..p.len() - 8]);
