@@ -21,7 +21,7 @@ pub const COMMANDS: &[Command] = &[
         .doc("2.6.0", "O(1)", "Returns the server time."),
     Command::new("shutdown", -1, shutdown).flags(ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY).group("server")
         .doc("1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "Synchronously saves the database(s) to disk and shuts down the Redis server."),
-    Command::new("lastsave", 1, lastsave).flags(LOADING | STALE | FAST).acl(acl::ADMIN | acl::DANGEROUS).group("server")
+    Command::new("lastsave", 1, lastsave).flags(LOADING | STALE | FAST).acl(acl::ADMIN | acl::DANGEROUS).group("server").tips(&["nondeterministic_output"])
         .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
     Command::new("monitor", 1, monitor).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
         .doc("1.0.0", "O(1)", "Listens for all requests received by the server in real-time."),

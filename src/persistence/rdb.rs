@@ -327,6 +327,8 @@ pub struct SnapshotInfo {
     pub used_mem: usize,
     pub compress: bool,
     pub checksum: bool,
+    /// fsync every few MB while writing (rdb-save-incremental-fsync).
+    pub incremental_fsync: bool,
 }
 
 /// Writes a whole snapshot of `dbs` to `out` (rdbSaveRio): header, AUX

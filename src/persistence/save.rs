@@ -25,6 +25,36 @@ fn cwd() -> String {
     std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_else(|_| "unknown".into())
 }
 
+/// Bytes between two fsyncs while a snapshot is written, with
+/// rdb-save-incremental-fsync (REDIS_AUTOSYNC_BYTES): the kernel never
+/// holds gigabytes of dirty pages that one final fsync would stall on.
+const AUTOSYNC_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A file that fsyncs every AUTOSYNC_BYTES written (rioSetAutoSync).
+struct AutoSync {
+    f: File,
+    every: Option<u64>,
+    pending: u64,
+}
+
+impl io::Write for AutoSync {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.f.write(buf)?;
+        if let Some(every) = self.every {
+            self.pending += n as u64;
+            if self.pending >= every {
+                self.f.sync_data()?;
+                self.pending = 0;
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.f.flush()
+    }
+}
+
 /// Writes `dbs` to `filename` the way rdbSave does: into `temp-<pid>.rdb`,
 /// fsync, rename over the target, fsync the directory. Logs failures in
 /// Redis's words and leaves no temp file behind.
@@ -32,16 +62,17 @@ pub fn save_dbs_to_file(dbs: &[Db], info: &SnapshotInfo, filename: &str) -> Resu
     // Beside the target (Redis: in the working directory, which is where
     // a dbfilename, always a base name, lives).
     let tmp = temp_file_for(filename, std::process::id() as i32);
-    let mut f = match File::create(&tmp) {
+    let f = match File::create(&tmp) {
         Ok(f) => f,
         Err(e) => {
             log::warn!("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}", tmp, cwd(), strerror(&e));
             return Err(SaveFailed);
         }
     };
+    let mut f = AutoSync { f, every: info.incremental_fsync.then_some(AUTOSYNC_BYTES), pending: 0 };
     let written = rdb::write_snapshot(&mut f, dbs, info)
         .map_err(|e| ("rdbSaveRio", e))
-        .and_then(|n| f.sync_all().map(|_| n).map_err(|e| ("fsync", e)));
+        .and_then(|n| f.f.sync_all().map(|_| n).map_err(|e| ("fsync", e)));
     let written = match written {
         Ok(n) => n,
         Err((op, e)) => {
@@ -110,6 +141,7 @@ impl Server {
             used_mem: crate::alloc::used_memory(),
             compress: self.config.rdbcompression,
             checksum: self.config.rdbchecksum,
+            incremental_fsync: self.config.rdb_save_incremental_fsync,
         }
     }
 

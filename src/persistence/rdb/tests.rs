@@ -345,7 +345,7 @@ fn sample_dbs() -> Vec<Db> {
 
 fn snapshot(dbs: &[Db], compress: bool, checksum: bool) -> Vec<u8> {
     let mut out = Vec::new();
-    let info = SnapshotInfo { ctime: 1_700_000_000, used_mem: 1_000_000, compress, checksum };
+    let info = SnapshotInfo { ctime: 1_700_000_000, used_mem: 1_000_000, compress, checksum, incremental_fsync: false };
     write_snapshot(&mut out, dbs, &info).unwrap();
     out
 }
