@@ -507,7 +507,7 @@ fn rdb_string_size(s: &[u8]) -> usize {
         }
     }
     if s.len() > 20 {
-        if let Some(c) = lzf::compressed_len(s, s.len() - 4) {
+        if let Some(c) = crate::persistence::lzf::compress(s, s.len() - 4).map(|c| c.len()) {
             return 1 + rdb_len_size(c) + rdb_len_size(s.len()) + c;
         }
     }
@@ -522,112 +522,6 @@ fn rdb_value_size(val: &Value) -> usize {
             let mut buf = [0u8; 20];
             rdb_string_size(val.string_bytes(&mut buf).unwrap_or_default())
         }
-    }
-}
-
-/// LZF compression as Redis's lzf_c.c does it (HLOG 16, VERY_FAST), needed
-/// only for its output length here: DEBUG OBJECT's serializedlength must
-/// match what Redis would write.
-mod lzf {
-    const HLOG: u32 = 16;
-    const HSIZE: usize = 1 << HLOG;
-    const MAX_LIT: usize = 1 << 5;
-    const MAX_OFF: usize = 1 << 13;
-    const MAX_REF: usize = (1 << 8) + (1 << 3);
-
-    #[inline]
-    fn idx(h: u32) -> usize {
-        ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) as usize) & (HSIZE - 1)
-    }
-
-    /// The length `lzf_compress(input, out_len)` returns, None when the
-    /// output would not fit in `out_len` bytes.
-    pub fn compressed_len(input: &[u8], out_len: usize) -> Option<usize> {
-        let n = input.len();
-        if n == 0 || out_len == 0 {
-            return None;
-        }
-        // Positions are stored +0; 0 means empty, and position 0 can never
-        // be referenced (lzf's `ref > in_data` test).
-        let mut htab = vec![0usize; HSIZE];
-        let mut op: usize = 1; // start a literal run
-        let mut lit: usize = 0;
-        let mut ip: usize = 0;
-        let frst = |p: usize| ((input[p] as u32) << 8) | input[p + 1] as u32;
-        let next = |v: u32, p: usize| (v << 8) | input[p + 2] as u32;
-        let mut hval = frst(0);
-        while n >= 3 && ip < n - 2 {
-            hval = next(hval, ip);
-            let slot = idx(hval);
-            let r = htab[slot];
-            htab[slot] = ip;
-            let is_match = r > 0
-                && r < ip
-                && ip - r - 1 < MAX_OFF
-                && input[r + 2] == input[ip + 2]
-                && input[r] == input[ip]
-                && input[r + 1] == input[ip + 1];
-            if is_match {
-                let off = ip - r - 1;
-                let mut len = 2;
-                let maxlen = (n - ip - len).min(MAX_REF);
-                if op + 3 + 1 >= out_len && op - (lit == 0) as usize + 3 + 1 >= out_len {
-                    return None;
-                }
-                op -= (lit == 0) as usize; // drop an empty run
-                loop {
-                    len += 1;
-                    if !(len < maxlen && input[r + len] == input[ip + len]) {
-                        break;
-                    }
-                }
-                len -= 2;
-                ip += 1;
-                op += if len < 7 { 1 } else { 2 };
-                op += 1; // low byte of the offset
-                let _ = off;
-                lit = 0;
-                op += 1; // start a new run
-                ip += len + 1;
-                if ip >= n - 2 {
-                    break;
-                }
-                // VERY_FAST: hash the two positions before ip.
-                ip -= 2;
-                hval = frst(ip);
-                hval = next(hval, ip);
-                htab[idx(hval)] = ip;
-                ip += 1;
-                hval = next(hval, ip);
-                htab[idx(hval)] = ip;
-                ip += 1;
-            } else {
-                if op >= out_len {
-                    return None;
-                }
-                lit += 1;
-                op += 1;
-                ip += 1;
-                if lit == MAX_LIT {
-                    lit = 0;
-                    op += 1;
-                }
-            }
-        }
-        if op + 3 > out_len {
-            return None;
-        }
-        while ip < n {
-            lit += 1;
-            op += 1;
-            ip += 1;
-            if lit == MAX_LIT {
-                lit = 0;
-                op += 1;
-            }
-        }
-        op -= (lit == 0) as usize;
-        Some(op)
     }
 }
 
