@@ -21,12 +21,15 @@
 //! * `types` — value encodings, sized for memory per key.
 //! * `config` — every redis.conf directive, from the file, the command line
 //!   and CONFIG SET.
+//! * `persistence` — RDB snapshots: the format (`persistence::rdb`), SAVE
+//!   and BGSAVE by fork, save points, loading at start-up (`persistence::save`).
 
 pub mod alloc;
 pub mod commands;
 pub mod config;
 pub mod db;
 pub mod net;
+pub mod persistence;
 pub mod server;
 pub mod types;
 pub mod util;

@@ -140,6 +140,26 @@ impl ReplyError {
     pub fn lfu_selected() -> Self {
         Self::fixed("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
     }
+    /// Writes refused after a failed background save (shared.bgsaveerr).
+    pub fn misconf() -> Self {
+        Self::fixed("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
+    }
+    pub fn bgsave_in_progress() -> Self {
+        Self::fixed("ERR Background save already in progress")
+    }
+    /// shared.err: a bare "ERR" (SAVE that failed; the log says why).
+    pub fn bare_err() -> Self {
+        Self::fixed("ERR")
+    }
+    pub fn busy_key() -> Self {
+        Self::fixed("BUSYKEY Target key name already exists.")
+    }
+    pub fn bad_dump_payload() -> Self {
+        Self::fixed("ERR DUMP payload version or checksum are wrong")
+    }
+    pub fn bad_data_format() -> Self {
+        Self::fixed("ERR Bad data format")
+    }
     pub fn debug_disabled() -> Self {
         Self::fixed("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
     }

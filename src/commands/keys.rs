@@ -800,9 +800,10 @@ pub fn flushall(ctx: &mut Ctx) -> CmdResult {
         removed += ctx.srv.empty_db(db, lazy);
     }
     ctx.srv.dirty += removed;
-    // With persistence: kill a running RDB child, and save an empty
-    // snapshot when save points are configured, keeping `dirty`
-    // (flushAllDataAndResetRDB).
+    // Kill a running BGSAVE and, with save points, write the empty
+    // dataset (flushAllDataAndResetRDB); the save resets `dirty` to 0, as
+    // INFO shows in Redis.
+    ctx.srv.flushall_reset_rdb();
     force_propagation(ctx, removed);
     ctx.c.out.ok();
     Ok(())
@@ -1089,6 +1090,8 @@ mod tests {
         assert!(t.srv.dbs[1].expires.is_empty());
         t.check(&[("FLUSHDB SYNC", "+OK\r\n")]);
         assert_eq!(t.srv.dirty, d + 2);
+        // Without save points (with them FLUSHALL saves and dirty restarts at 0).
+        t.srv.config.save_points.clear();
         t.check(&[("FLUSHALL", "+OK\r\n"), ("SELECT 0", "+OK\r\n"), ("DBSIZE", ":0\r\n")]);
         assert_eq!(t.srv.dirty, d + 5);
         // A big value handed to the lazyfree thread.

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod multi;
+pub mod persistence;
 pub mod pubsub;
 pub mod server;
 pub mod set;
@@ -96,6 +97,7 @@ pub fn build_table() -> CommandTable {
         hash::COMMANDS,
         sort::COMMANDS,
         list::COMMANDS,
+        persistence::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
@@ -218,6 +220,12 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
     }
     if c.in_multi() && cmd.has(flag::NO_MULTI) {
         reject(srv, c, Some(id), ReplyError::fixed("ERR Command not allowed inside a transaction"));
+        return;
+    }
+    // After a failed background save, writes (and PING, as in Redis) are
+    // refused while stop-writes-on-bgsave-error is on.
+    if srv.writes_denied_by_disk_error() && (cmd.has(flag::WRITE) || cmd.name == "ping") {
+        reject(srv, c, Some(id), ReplyError::misconf());
         return;
     }
     // A RESP2 client in subscribed mode reads pushes only; RESP3 clients

@@ -21,7 +21,7 @@ pub const COMMANDS: &[Command] = &[
         .doc("2.6.0", "O(1)", "Returns the server time."),
     Command::new("shutdown", -1, shutdown).flags(ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY).group("server")
         .doc("1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "Synchronously saves the database(s) to disk and shuts down the Redis server."),
-    Command::new("lastsave", 1, lastsave).flags(LOADING | STALE | FAST).acl(acl::ADMIN | acl::DANGEROUS).group("server")
+    Command::new("lastsave", 1, lastsave).flags(LOADING | STALE | FAST).acl(acl::ADMIN | acl::DANGEROUS).group("server").tips(&["nondeterministic_output"])
         .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
     Command::new("monitor", 1, monitor).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
         .doc("1.0.0", "O(1)", "Listens for all requests received by the server in real-time."),
@@ -110,6 +110,7 @@ pub fn shutdown(ctx: &mut Ctx) -> CmdResult {
     if abort {
         return Err(ReplyError::fixed("ERR No shutdown in progress."));
     }
+    req.client = Some(ctx.c.token);
     ctx.srv.shutdown = Some(req);
     Ok(())
 }
@@ -499,7 +500,7 @@ fn rdb_string_size(s: &[u8]) -> usize {
         }
     }
     if s.len() > 20 {
-        if let Some(c) = lzf::compressed_len(s, s.len() - 4) {
+        if let Some(c) = crate::persistence::lzf::compress(s, s.len() - 4).map(|c| c.len()) {
             return 1 + rdb_len_size(c) + rdb_len_size(s.len()) + c;
         }
     }
@@ -517,115 +518,9 @@ fn rdb_value_size(val: &Value) -> usize {
     }
 }
 
-/// LZF compression as Redis's lzf_c.c does it (HLOG 16, VERY_FAST), needed
-/// only for its output length here: DEBUG OBJECT's serializedlength must
-/// match what Redis would write.
-mod lzf {
-    const HLOG: u32 = 16;
-    const HSIZE: usize = 1 << HLOG;
-    const MAX_LIT: usize = 1 << 5;
-    const MAX_OFF: usize = 1 << 13;
-    const MAX_REF: usize = (1 << 8) + (1 << 3);
-
-    #[inline]
-    fn idx(h: u32) -> usize {
-        ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) as usize) & (HSIZE - 1)
-    }
-
-    /// The length `lzf_compress(input, out_len)` returns, None when the
-    /// output would not fit in `out_len` bytes.
-    pub fn compressed_len(input: &[u8], out_len: usize) -> Option<usize> {
-        let n = input.len();
-        if n == 0 || out_len == 0 {
-            return None;
-        }
-        // Positions are stored +0; 0 means empty, and position 0 can never
-        // be referenced (lzf's `ref > in_data` test).
-        let mut htab = vec![0usize; HSIZE];
-        let mut op: usize = 1; // start a literal run
-        let mut lit: usize = 0;
-        let mut ip: usize = 0;
-        let frst = |p: usize| ((input[p] as u32) << 8) | input[p + 1] as u32;
-        let next = |v: u32, p: usize| (v << 8) | input[p + 2] as u32;
-        let mut hval = frst(0);
-        while n >= 3 && ip < n - 2 {
-            hval = next(hval, ip);
-            let slot = idx(hval);
-            let r = htab[slot];
-            htab[slot] = ip;
-            let is_match = r > 0
-                && r < ip
-                && ip - r - 1 < MAX_OFF
-                && input[r + 2] == input[ip + 2]
-                && input[r] == input[ip]
-                && input[r + 1] == input[ip + 1];
-            if is_match {
-                let off = ip - r - 1;
-                let mut len = 2;
-                let maxlen = (n - ip - len).min(MAX_REF);
-                if op + 3 + 1 >= out_len && op - (lit == 0) as usize + 3 + 1 >= out_len {
-                    return None;
-                }
-                op -= (lit == 0) as usize; // drop an empty run
-                loop {
-                    len += 1;
-                    if !(len < maxlen && input[r + len] == input[ip + len]) {
-                        break;
-                    }
-                }
-                len -= 2;
-                ip += 1;
-                op += if len < 7 { 1 } else { 2 };
-                op += 1; // low byte of the offset
-                let _ = off;
-                lit = 0;
-                op += 1; // start a new run
-                ip += len + 1;
-                if ip >= n - 2 {
-                    break;
-                }
-                // VERY_FAST: hash the two positions before ip.
-                ip -= 2;
-                hval = frst(ip);
-                hval = next(hval, ip);
-                htab[idx(hval)] = ip;
-                ip += 1;
-                hval = next(hval, ip);
-                htab[idx(hval)] = ip;
-                ip += 1;
-            } else {
-                if op >= out_len {
-                    return None;
-                }
-                lit += 1;
-                op += 1;
-                ip += 1;
-                if lit == MAX_LIT {
-                    lit = 0;
-                    op += 1;
-                }
-            }
-        }
-        if op + 3 > out_len {
-            return None;
-        }
-        while ip < n {
-            lit += 1;
-            op += 1;
-            ip += 1;
-            if lit == MAX_LIT {
-                lit = 0;
-                op += 1;
-            }
-        }
-        op -= (lit == 0) as usize;
-        Some(op)
-    }
-}
-
 /// DEBUG subcommand [args...]: introspection and test helpers (debug.c).
 /// Only the subcommands that make sense for ferrodis's structures exist;
-/// RELOAD and LOADAOF come with persistence.
+/// LOADAOF comes with the AOF.
 pub fn debug(ctx: &mut Ctx) -> CmdResult {
     let sub = ctx.arg(1);
     let argc = ctx.argc();
@@ -689,6 +584,8 @@ pub fn debug(ctx: &mut Ctx) -> CmdResult {
     } else if is("error") && argc == 3 {
         // The text is the whole error line, code included.
         return Err(ReplyError::coded(String::from_utf8_lossy(ctx.arg(2)).into_owned()));
+    } else if is("reload") {
+        super::persistence::debug_reload(ctx)?;
     } else if is("log") && argc == 3 {
         log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(ctx.arg(2)));
         ctx.c.out.ok();

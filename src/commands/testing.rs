@@ -27,7 +27,12 @@ impl TestServer {
         Self::with_config(config)
     }
 
-    pub fn with_config(config: Config) -> TestServer {
+    pub fn with_config(mut config: Config) -> TestServer {
+        // Snapshots (SAVE, FLUSHALL with save points) go to a private temp
+        // file, never into the working directory.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        config.dbfilename = std::env::temp_dir().join(format!("ferrodis-unit-{}-{}.rdb", std::process::id(), n)).display().to_string();
         let srv = Server::new(config);
         let mut client = Client::fake();
         client.id = 1;
@@ -93,6 +98,8 @@ impl MultiClients {
     pub fn new(n: usize) -> MultiClients {
         let mut config = Config::default();
         config.enable_debug_command = crate::config::Protection::Yes;
+        // No snapshots from unit tests (FLUSHALL saves when save points exist).
+        config.save_points.clear();
         let mut srv = Server::new(config);
         let mut tokens = Vec::new();
         for i in 0..n {
@@ -136,5 +143,11 @@ impl MultiClients {
         for (who, cmd, want) in cases {
             assert_eq!(self.call(*who, cmd), *want, "client {} command: {}", who, cmd);
         }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.srv.config.dbfilename);
     }
 }

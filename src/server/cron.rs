@@ -15,6 +15,7 @@ impl Server {
         self.end_pause_if_due();
         self.active_expire_cycle();
         self.databases_cron();
+        self.persistence_cron();
         let used = crate::alloc::used_memory();
         if used > self.used_memory_peak {
             self.used_memory_peak = used;

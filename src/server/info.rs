@@ -373,15 +373,15 @@ impl Server {
              current_save_keys_processed:0\r\n\
              current_save_keys_total:0\r\n\
              rdb_changes_since_last_save:{}\r\n\
-             rdb_bgsave_in_progress:0\r\n\
+             rdb_bgsave_in_progress:{}\r\n\
              rdb_last_save_time:{}\r\n\
-             rdb_last_bgsave_status:ok\r\n\
-             rdb_last_bgsave_time_sec:-1\r\n\
-             rdb_current_bgsave_time_sec:-1\r\n\
-             rdb_saves:0\r\n\
-             rdb_last_cow_size:0\r\n\
-             rdb_last_load_keys_expired:0\r\n\
-             rdb_last_load_keys_loaded:0\r\n\
+             rdb_last_bgsave_status:{}\r\n\
+             rdb_last_bgsave_time_sec:{}\r\n\
+             rdb_current_bgsave_time_sec:{}\r\n\
+             rdb_saves:{}\r\n\
+             rdb_last_cow_size:{}\r\n\
+             rdb_last_load_keys_expired:{}\r\n\
+             rdb_last_load_keys_loaded:{}\r\n\
              aof_enabled:0\r\n\
              aof_rewrite_in_progress:0\r\n\
              aof_rewrite_scheduled:0\r\n\
@@ -394,7 +394,16 @@ impl Server {
              aof_last_cow_size:0\r\n\
              module_fork_in_progress:0\r\n\
              module_fork_last_cow_size:0\r\n",
-            self.dirty, self.lastsave,
+            self.dirty,
+            self.rdb.child_pid.is_some() as u8,
+            self.lastsave,
+            if self.rdb.lastbgsave_ok { "ok" } else { "err" },
+            self.rdb.save_time_last,
+            self.rdb.save_time_start.map_or(-1, |s| crate::server::unix_ms() / 1000 - s),
+            self.rdb.saves,
+            self.rdb.last_cow_size,
+            self.rdb.last_load.keys_expired,
+            self.rdb.last_load.keys_loaded,
         );
     }
 

@@ -234,6 +234,8 @@ pub struct ShutdownRequest {
     pub save: bool,
     pub now: bool,
     pub force: bool,
+    /// The client that sent SHUTDOWN (it gets the error if saving fails).
+    pub client: Option<usize>,
 }
 
 /// CLIENT PAUSE state.
@@ -308,6 +310,8 @@ pub struct Server {
     /// Writes of the running execution unit, waiting to be propagated
     /// (propagate.rs).
     pub propagation: propagate::Propagation,
+    /// Snapshot bookkeeping: BGSAVE child, last save status, load counters.
+    pub rdb: crate::persistence::RdbState,
 }
 
 impl Server {
@@ -363,6 +367,7 @@ impl Server {
             pubsub: pubsub::PubSub::default(),
             watches: watch::Watches::default(),
             propagation: propagate::Propagation::default(),
+            rdb: crate::persistence::RdbState::default(),
         };
         srv.set_notify_flags(notify_flags);
         srv

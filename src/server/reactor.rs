@@ -555,11 +555,22 @@ pub fn write_pending(c: &mut Client) -> io::Result<usize> {
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
 impl Server {
-    /// Decides whether the shutdown can proceed now. Saving on shutdown
-    /// comes with persistence; until then there is nothing to wait for.
+    /// Decides whether the shutdown can proceed now (prepareForShutdown,
+    /// finishShutdown): the final snapshot must be written first. When it
+    /// fails (and FORCE was not given) the server keeps running and the
+    /// SHUTDOWN caller gets Redis's error.
     pub fn prepare_shutdown(&mut self, req: ShutdownRequest) -> bool {
-        let _ = req;
         log::warn!("User requested shutdown...");
-        true
+        if self.shutdown_save(&req) {
+            return true;
+        }
+        log::warn!("Errors trying to shut down the server. Check the logs for more information.");
+        if let Some(token) = req.client {
+            if let Some(c) = self.clients.get_mut(token) {
+                c.out.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                self.pending_writes.push(token);
+            }
+        }
+        false
     }
 }

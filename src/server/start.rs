@@ -90,8 +90,8 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
     log::warn!("Server initialized");
-    if !srv.config.save_points.is_empty() {
-        log::warn!("WARNING: save points are configured but ferrodis does not write RDB snapshots yet; nothing will be saved to disk (use save \"\" to silence this warning)");
+    if !crate::persistence::save::load_data_from_disk(&mut srv) {
+        return 1;
     }
     log::info!("Ready to accept connections");
     notify_ready(supervised);
