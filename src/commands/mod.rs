@@ -11,6 +11,7 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod errors;
+pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod server;
@@ -82,6 +83,7 @@ pub fn build_table() -> CommandTable {
         keys::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        hll::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
@@ -263,7 +265,9 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     if !srv.monitors.is_empty() && !cmd.has(flag::SKIP_MONITOR | flag::ADMIN) {
         feed_monitors(srv, c, &args);
     }
-    if srv.dirty != dirty_before && cmd.has(flag::WRITE) {
+    // As Redis's call(): whatever made the dataset dirty is propagated,
+    // even a read-only command (PFCOUNT writing its cache back).
+    if srv.dirty != dirty_before {
         match &rewritten {
             Some(r) => {
                 let r: Vec<&[u8]> = r.iter().map(|a| a.as_slice()).collect();

@@ -381,7 +381,7 @@ pub fn sparse_set(s: &mut Sds, index: usize, count: u8, sparse_max: usize) -> Re
             return Ok(true);
         }
         Op::Zero { bytes, .. } => {
-            let mut zeros = |len: usize, seq: &mut [u8; 5], n: &mut usize| {
+            let zeros = |len: usize, seq: &mut [u8; 5], n: &mut usize| {
                 if len > SPARSE_ZERO_MAX_LEN {
                     xzero_set(&mut seq[*n..], len);
                     *n += 2;
