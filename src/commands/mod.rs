@@ -6,6 +6,7 @@
 //! `build_table` gathers.
 
 pub mod args;
+pub mod bitops;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -84,6 +85,7 @@ pub fn build_table() -> CommandTable {
         set::COMMANDS,
         list::COMMANDS,
         hll::COMMANDS,
+        bitops::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
