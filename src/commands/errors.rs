@@ -160,6 +160,44 @@ impl ReplyError {
     pub fn bad_data_format() -> Self {
         Self::fixed("ERR Bad data format")
     }
+    /// isHLLObjectOrReply: a string that is not an HLL.
+    pub fn hll_wrong_type() -> Self {
+        Self::fixed("WRONGTYPE Key is not a valid HyperLogLog string value.")
+    }
+    /// A sparse HLL whose runs do not cover the registers (invalid_hll_err).
+    pub fn hll_corrupt() -> Self {
+        Self::fixed("INVALIDOBJ Corrupted HLL object detected")
+    }
+    pub fn hll_not_sparse() -> Self {
+        Self::fixed("ERR HLL encoding is not sparse")
+    }
+    pub fn key_does_not_exist() -> Self {
+        Self::fixed("ERR The specified key does not exist")
+    }
+    /// getBitOffsetFromArgument (SETBIT, GETBIT, BITFIELD offsets).
+    pub fn bit_offset() -> Self {
+        Self::fixed("ERR bit offset is not an integer or out of range")
+    }
+    /// SETBIT's value argument.
+    pub fn bit_value() -> Self {
+        Self::fixed("ERR bit is not an integer or out of range")
+    }
+    /// BITPOS's bit argument.
+    pub fn bit_argument() -> Self {
+        Self::fixed("ERR The bit argument must be 1 or 0.")
+    }
+    pub fn bitfield_type() -> Self {
+        Self::fixed("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+    }
+    pub fn bitfield_overflow_type() -> Self {
+        Self::fixed("ERR Invalid OVERFLOW type specified")
+    }
+    pub fn bitfield_ro_write() -> Self {
+        Self::fixed("ERR BITFIELD_RO only supports the GET subcommand")
+    }
+    pub fn bitop_not_arity() -> Self {
+        Self::fixed("ERR BITOP NOT must be called with a single source key.")
+    }
     pub fn debug_disabled() -> Self {
         Self::fixed("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
     }

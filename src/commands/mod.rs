@@ -6,12 +6,14 @@
 //! `build_table` gathers.
 
 pub mod args;
+pub mod bitops;
 pub mod client;
 pub mod command;
 pub mod config;
 pub mod connection;
 pub mod errors;
 pub mod hash;
+pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod multi;
@@ -98,6 +100,8 @@ pub fn build_table() -> CommandTable {
         sort::COMMANDS,
         list::COMMANDS,
         persistence::COMMANDS,
+        hll::COMMANDS,
+        bitops::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
@@ -364,7 +368,12 @@ fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     if !srv.monitors.is_empty() && !cmd.has(flag::SKIP_MONITOR | flag::ADMIN) {
         feed_monitors(srv, c, &args);
     }
-    if srv.dirty != dirty_before && cmd.has(flag::WRITE) {
+    // As Redis's call(): whatever made the dataset dirty is propagated,
+    // even a read-only command (PFCOUNT writing its cache back).
+    // Any command that changed data is propagated (PFCOUNT may write its
+    // cache), except EXEC: its commands were propagated one by one, and the
+    // transaction is wrapped once when the execution unit ends.
+    if srv.dirty != dirty_before && cmd.name != "exec" {
         match &rewritten {
             Some(r) => {
                 let r: Vec<&[u8]> = r.iter().map(|a| a.as_slice()).collect();

@@ -2,6 +2,7 @@
 
 pub mod intset;
 pub mod hash;
+pub mod hll;
 pub mod list;
 pub mod listpack;
 pub mod sds;
