@@ -25,6 +25,7 @@ use super::lzf;
 use crate::db::Db;
 use crate::types::intset::Intset;
 use crate::types::list::{End, List};
+use crate::types::hash::Hash;
 use crate::types::listpack::{Listpack, LpValue};
 use crate::types::set::Set;
 use crate::types::value::{Key, Value};
@@ -214,7 +215,13 @@ impl Encoder {
                     ty::SET
                 }
             }
-            Value::Hash(_) => return Err(unsupported_save("Hash")),
+            Value::Hash(h) => {
+                if h.as_listpack().is_some() {
+                    ty::HASH_LISTPACK
+                } else {
+                    ty::HASH
+                }
+            }
             Value::ZSet(_) => return Err(unsupported_save("Sorted set")),
         })
     }
@@ -252,27 +259,20 @@ impl Encoder {
                     }
                 }
             },
-            Value::Hash(_) => return Err(unsupported_save("Hash")),
+            Value::Hash(h) => match h.as_listpack() {
+                Some(lp) => self.save_string(lp.bytes()),
+                None => {
+                    self.save_len(h.len() as u64);
+                    let (mut fb, mut vb) = ([0u8; 20], [0u8; 20]);
+                    for (f, v) in h.iter() {
+                        self.save_string(f.as_bytes(&mut fb));
+                        self.save_string(v.as_bytes(&mut vb));
+                    }
+                }
+            },
             Value::ZSet(_) => return Err(unsupported_save("Sorted set")),
         }
         Ok(())
-    }
-
-    /// A hash in the listpack encoding (RDB_TYPE_HASH_LISTPACK): for the
-    /// hash family to call from `save_object` once `Value::Hash` has data.
-    pub fn save_hash_listpack(&mut self, lp: &[u8]) {
-        self.save_type(ty::HASH_LISTPACK);
-        self.save_string(lp);
-    }
-
-    /// A hash in the hashtable encoding (RDB_TYPE_HASH): field, value pairs.
-    pub fn save_hash_pairs<'a>(&mut self, len: usize, pairs: impl Iterator<Item = (&'a [u8], &'a [u8])>) {
-        self.save_type(ty::HASH);
-        self.save_len(len as u64);
-        for (f, v) in pairs {
-            self.save_string(f);
-            self.save_string(v);
-        }
     }
 
     /// A sorted set in the listpack encoding (RDB_TYPE_ZSET_LISTPACK).
@@ -642,15 +642,32 @@ fn parse_double(s: &str) -> Option<f64> {
 /// zipmap. The hash family connects this when `types::hash` has data;
 /// until then such a file cannot be loaded.
 pub fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, cfg: &LoadConfig) -> Result<Value, String> {
-    let _ = (pairs, cfg);
-    Err("Hash values are not supported yet by ferrodis".into())
+    let h = Hash::from_pairs(pairs, cfg.hash_max_listpack_entries, cfg.hash_max_listpack_value);
+    Ok(Value::Hash(Box::new(h)))
 }
 
 /// Builds a hash from a validated listpack of field, value, field, value...
 /// (RDB_TYPE_HASH_LISTPACK, or a converted ziplist). Same status as above.
 pub fn hash_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, String> {
-    let _ = (lp, cfg);
-    Err("Hash values are not supported yet by ferrodis".into())
+    if lp.len() % 2 != 0 {
+        return Err("Hash listpack integrity check failed.".into());
+    }
+    // Within the thresholds the listpack is adopted as it is; past them
+    // it is converted, as rdbLoadObject does.
+    let mut b = [0u8; 20];
+    let fits = lp.len() / 2 <= cfg.hash_max_listpack_entries && lp.iter().all(|e| e.as_bytes(&mut b).len() <= cfg.hash_max_listpack_value);
+    let h = if fits {
+        Hash::from_listpack(lp)
+    } else {
+        let mut pairs = Vec::with_capacity(lp.len() / 2);
+        let mut it = lp.iter();
+        while let (Some(f), Some(v)) = (it.next(), it.next()) {
+            let (mut fb, mut vb) = ([0u8; 20], [0u8; 20]);
+            pairs.push((f.as_bytes(&mut fb).to_vec(), v.as_bytes(&mut vb).to_vec()));
+        }
+        Hash::from_pairs(pairs, cfg.hash_max_listpack_entries, cfg.hash_max_listpack_value)
+    };
+    Ok(Value::Hash(Box::new(h)))
 }
 
 /// Builds a sorted set from member/score pairs (RDB_TYPE_ZSET, ZSET_2).
