@@ -17,6 +17,7 @@ pub mod server;
 pub mod set;
 pub mod string;
 pub mod table;
+pub mod zset;
 #[cfg(test)]
 pub mod testing;
 
@@ -82,6 +83,7 @@ pub fn build_table() -> CommandTable {
         keys::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        zset::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,
