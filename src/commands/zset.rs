@@ -1338,10 +1338,11 @@ fn zrandmember_with_count(ctx: &mut Ctx, l: i64, withscores: bool) -> CmdResult 
         }
         return Ok(());
     }
-    // Case 2: the whole set, in order.
+    // Case 2: the whole set, from the highest score down (Redis walks it
+    // with the zui iterator, which goes backwards).
     if count >= size {
         reply_results_len(out, size, withscores);
-        for (m, s) in z.iter() {
+        for (m, s) in z.iter_from(0, true) {
             reply_pair(out, m, s, withscores);
         }
         return Ok(());

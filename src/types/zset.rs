@@ -36,8 +36,12 @@ use std::cmp::Ordering;
 /// members as integers).
 pub type Member<'a> = LpValue<'a>;
 
-/// The text Redis stores for a score in a listpack (d2string).
+/// The text Redis 7.0 stores for a score in a listpack (d2string): its
+/// integer test comes first, so -0 is written "0".
 pub fn score_text(score: f64) -> String {
+    if score == 0.0 {
+        return "0".into();
+    }
     format_g17(score)
 }
 
@@ -1306,7 +1310,7 @@ mod tests {
         }
         let items: Vec<Vec<u8>> = z.as_listpack().unwrap().iter().map(|v| v.to_vec()).collect();
         let want: Vec<&[u8]> = vec![
-            b"c", b"-0", b"a", b"1", b"b", b"1.1000000000000001", b"f", b"4503599627370496", b"e", b"3e+20", b"d", b"inf",
+            b"c", b"0", b"a", b"1", b"b", b"1.1000000000000001", b"f", b"4503599627370496", b"e", b"3e+20", b"d", b"inf",
         ];
         assert_eq!(items, want.iter().map(|s| s.to_vec()).collect::<Vec<_>>());
         // Integers are stored as listpack integers.
