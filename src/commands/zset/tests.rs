@@ -286,3 +286,191 @@ fn resp3_replies() {
         ],
     );
 }
+
+#[test]
+fn encodings_at_thresholds() {
+    let mut t = TestServer::new();
+    t.check(&[
+        ("ZADD big 0 m0 1 m1 2 m2 3 m3 4 m4 5 m5 6 m6 7 m7 8 m8 9 m9 10 m10 11 m11 12 m12 13 m13 14 m14 15 m15 16 m16 17 m17 18 m18 19 m19 20 m20 21 m21 22 m22 23 m23 24 m24 25 m25 26 m26 27 m27 28 m28 29 m29 30 m30 31 m31 32 m32 33 m33 34 m34 35 m35 36 m36 37 m37 38 m38 39 m39 40 m40 41 m41 42 m42 43 m43 44 m44 45 m45 46 m46 47 m47 48 m48 49 m49 50 m50 51 m51 52 m52 53 m53 54 m54 55 m55 56 m56 57 m57 58 m58 59 m59 60 m60 61 m61 62 m62 63 m63 64 m64 65 m65 66 m66 67 m67 68 m68 69 m69 70 m70 71 m71 72 m72 73 m73 74 m74 75 m75 76 m76 77 m77 78 m78 79 m79 80 m80 81 m81 82 m82 83 m83 84 m84 85 m85 86 m86 87 m87 88 m88 89 m89 90 m90 91 m91 92 m92 93 m93 94 m94 95 m95 96 m96 97 m97 98 m98 99 m99 100 m100 101 m101 102 m102 103 m103 104 m104 105 m105 106 m106 107 m107 108 m108 109 m109 110 m110 111 m111 112 m112 113 m113 114 m114 115 m115 116 m116 117 m117 118 m118 119 m119 120 m120 121 m121 122 m122 123 m123 124 m124 125 m125 126 m126 127 m127", ":128\r\n"),
+        ("OBJECT ENCODING big", "$8\r\nlistpack\r\n"),
+        ("ZADD big 200 m200", ":1\r\n"),
+        ("OBJECT ENCODING big", "$8\r\nskiplist\r\n"),
+        ("ZREMRANGEBYRANK big 0 100", ":101\r\n"),
+        ("OBJECT ENCODING big", "$8\r\nskiplist\r\n"),
+        ("ZUNIONSTORE u 1 big", ":28\r\n"),
+        ("OBJECT ENCODING u", "$8\r\nlistpack\r\n"),
+        ("ZRANGESTORE r big 0 5", ":6\r\n"),
+        ("OBJECT ENCODING r", "$8\r\nlistpack\r\n"),
+        ("ZADD long 1 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", ":1\r\n"),
+        ("OBJECT ENCODING long", "$8\r\nlistpack\r\n"),
+        ("ZADD long 1 yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", ":1\r\n"),
+        ("OBJECT ENCODING long", "$8\r\nskiplist\r\n"),
+        ("ZADD long2 1 yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy 2 a", ":2\r\n"),
+        ("OBJECT ENCODING long2", "$8\r\nskiplist\r\n"),
+        ("ZREM long2 yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", ":1\r\n"),
+        ("OBJECT ENCODING long2", "$8\r\nskiplist\r\n"),
+        ("ZINTERSTORE i 2 long2 long2", ":1\r\n"),
+        ("OBJECT ENCODING i", "$8\r\nlistpack\r\n"),
+        ("ZRANGE big 0 2 WITHSCORES", "*6\r\n$4\r\nm101\r\n$3\r\n101\r\n$4\r\nm102\r\n$3\r\n102\r\n$4\r\nm103\r\n$3\r\n103\r\n"),
+        ("ZRANK big m120", ":19\r\n"),
+        ("ZREVRANK big m120", ":8\r\n"),
+        ("ZSCORE big m200", "$3\r\n200\r\n"),
+        ("ZCOUNT big 110 120", ":11\r\n"),
+        ("ZRANDMEMBER big 1000 WITHSCORES", "*56\r\n$4\r\nm200\r\n$3\r\n200\r\n$4\r\nm127\r\n$3\r\n127\r\n$4\r\nm126\r\n$3\r\n126\r\n$4\r\nm125\r\n$3\r\n125\r\n$4\r\nm124\r\n$3\r\n124\r\n$4\r\nm123\r\n$3\r\n123\r\n$4\r\nm122\r\n$3\r\n122\r\n$4\r\nm121\r\n$3\r\n121\r\n$4\r\nm120\r\n$3\r\n120\r\n$4\r\nm119\r\n$3\r\n119\r\n$4\r\nm118\r\n$3\r\n118\r\n$4\r\nm117\r\n$3\r\n117\r\n$4\r\nm116\r\n$3\r\n116\r\n$4\r\nm115\r\n$3\r\n115\r\n$4\r\nm114\r\n$3\r\n114\r\n$4\r\nm113\r\n$3\r\n113\r\n$4\r\nm112\r\n$3\r\n112\r\n$4\r\nm111\r\n$3\r\n111\r\n$4\r\nm110\r\n$3\r\n110\r\n$4\r\nm109\r\n$3\r\n109\r\n$4\r\nm108\r\n$3\r\n108\r\n$4\r\nm107\r\n$3\r\n107\r\n$4\r\nm106\r\n$3\r\n106\r\n$4\r\nm105\r\n$3\r\n105\r\n$4\r\nm104\r\n$3\r\n104\r\n$4\r\nm103\r\n$3\r\n103\r\n$4\r\nm102\r\n$3\r\n102\r\n$4\r\nm101\r\n$3\r\n101\r\n"),
+        ("DEBUG DIGEST-VALUE big", "*1\r\n+4a43f92fd3ee678c6d2723bf70f2d359ff7d85e3\r\n"),
+        ("CONFIG SET zset-max-listpack-entries 0", "+OK\r\n"),
+        ("ZADD zero 1 a", ":1\r\n"),
+        ("OBJECT ENCODING zero", "$8\r\nskiplist\r\n"),
+        ("ZUNIONSTORE u2 1 zero", ":1\r\n"),
+        ("OBJECT ENCODING u2", "$8\r\nskiplist\r\n"),
+        ("CONFIG SET zset-max-listpack-entries 128", "+OK\r\n"),
+        ("ZUNIONSTORE u3 1 zero", ":1\r\n"),
+        ("OBJECT ENCODING u3", "$8\r\nlistpack\r\n"),
+        ("ZADD neg -0 a", ":1\r\n"),
+        ("ZRANGE neg 0 -1 WITHSCORES", "*2\r\n$1\r\na\r\n$1\r\n0\r\n"),
+        ("CONFIG SET zset-max-listpack-entries 0", "+OK\r\n"),
+        ("ZADD neg2 -0 a", ":1\r\n"),
+        ("ZRANGE neg2 0 -1 WITHSCORES", "*2\r\n$1\r\na\r\n$2\r\n-0\r\n"),
+        ("DEBUG DIGEST-VALUE neg2", "*1\r\n+c9ab76967bcda336b21df9199d49f17d5c44ca5f\r\n"),
+        ("ZSCAN neg2 0", "*2\r\n$1\r\n0\r\n*2\r\n$1\r\na\r\n$2\r\n-0\r\n"),
+    ]);
+}
+
+#[test]
+fn zscan_of_a_skiplist_returns_every_member_once() {
+    let mut t = TestServer::new();
+    let mut argv = vec!["ZADD".to_string(), "big".to_string()];
+    for i in 0..5000 {
+        argv.push(i.to_string());
+        argv.push(format!("m{}", i));
+    }
+    assert_eq!(t.text(&argv), ":5000\r\n");
+    let mut seen = std::collections::HashMap::new();
+    let mut cursor = "0".to_string();
+    loop {
+        let reply = t.run(&["ZSCAN", "big", &cursor, "COUNT", "20"]);
+        let text = String::from_utf8(reply).unwrap();
+        let parts: Vec<&str> = text.split("\r\n").collect();
+        cursor = parts[2].to_string();
+        let items: Vec<&str> = parts[4..].iter().copied().filter(|p| !p.starts_with('$') && !p.is_empty()).collect();
+        for pair in items.chunks(2) {
+            assert_eq!(format!("m{}", pair[1]), pair[0]);
+            *seen.entry(pair[0].to_string()).or_insert(0) += 1;
+        }
+        if cursor == "0" {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 5000);
+    assert!(seen.values().all(|&n| n == 1));
+    // MATCH filters members, scores go with them.
+    let text = t.text(&["ZSCAN", "big", "0", "MATCH", "m4999", "COUNT", "100000"]);
+    assert_eq!(text, "*2\r\n$1\r\n0\r\n*2\r\n$5\r\nm4999\r\n$4\r\n4999\r\n");
+}
+
+/// Several in-process clients sharing one server, driven by hand.
+struct Multi {
+    srv: crate::server::Server,
+    tokens: Vec<usize>,
+}
+
+impl Multi {
+    fn new(n: usize) -> Multi {
+        let mut srv = crate::server::Server::new(crate::config::Config::default());
+        let mut tokens = Vec::new();
+        for i in 0..n {
+            let idx = srv.clients.vacant_index();
+            let mut c = crate::net::client::Client::fake();
+            c.id = i as u64 + 1;
+            c.token = idx;
+            srv.clients.insert(idx, Box::new(c));
+            tokens.push(idx);
+        }
+        Multi { srv, tokens }
+    }
+
+    fn run(&mut self, who: usize, cmd: &str) {
+        let t = self.tokens[who];
+        let mut c = self.srv.clients.take(t).unwrap();
+        c.argv = crate::net::resp::Argv::from_slices(&crate::net::resp::split_args(cmd.as_bytes()).unwrap());
+        assert!(crate::commands::execute(&mut self.srv, &mut c));
+        self.srv.clients.put_back(c);
+    }
+
+    fn out(&mut self, who: usize) -> String {
+        let c = self.srv.clients.get_mut(self.tokens[who]).unwrap();
+        let s = String::from_utf8_lossy(&c.out.buf).into_owned();
+        c.out.buf.clear();
+        s
+    }
+
+    fn blocked(&self, who: usize) -> bool {
+        self.srv.clients.get(self.tokens[who]).unwrap().blocked
+    }
+}
+
+#[test]
+fn blocking_pops_are_served_in_order() {
+    let mut m = Multi::new(5);
+    m.run(0, "BZPOPMIN z 0");
+    m.run(1, "BZMPOP 0 2 other z MAX COUNT 2");
+    m.run(2, "BZPOPMAX z 0");
+    m.run(3, "BLPOP z 0");
+    assert!(m.blocked(0) && m.blocked(1) && m.blocked(2) && m.blocked(3));
+    m.run(4, "ZADD z 1 a 2 b 3 c 4 d");
+    assert_eq!(m.out(4), ":4\r\n");
+    assert_eq!(m.out(0), "*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n");
+    assert_eq!(m.out(1), "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nd\r\n$1\r\n4\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n");
+    assert_eq!(m.out(2), "*3\r\n$1\r\nz\r\n$1\r\nb\r\n$1\r\n2\r\n");
+    // The list waiter is not served by a sorted set.
+    assert!(m.blocked(3));
+    assert_eq!(m.out(3), "");
+    m.run(4, "EXISTS z");
+    assert_eq!(m.out(4), ":0\r\n");
+    // A sorted set created by a STORE command wakes waiters too.
+    m.run(0, "BZPOPMIN dst 0");
+    m.run(4, "ZADD src 5 x");
+    m.run(4, "ZUNIONSTORE dst 1 src");
+    assert_eq!(m.out(4), ":1\r\n:1\r\n");
+    assert_eq!(m.out(0), "*3\r\n$3\r\ndst\r\n$1\r\nx\r\n$1\r\n5\r\n");
+    assert!(m.srv.unblock_client(4, false));
+    assert_eq!(m.out(3), "*-1\r\n");
+}
+
+#[test]
+fn blocking_timeout_and_deny_blocking() {
+    let mut m = Multi::new(1);
+    m.run(0, "BZPOPMIN z 0.02");
+    assert!(m.blocked(0));
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    m.srv.handle_blocked_clients_timeout();
+    assert_eq!(m.out(0), "*-1\r\n");
+    m.srv.clients.get_mut(m.tokens[0]).unwrap().deny_blocking = true;
+    m.run(0, "BZPOPMAX z 0");
+    assert_eq!(m.out(0), "*-1\r\n");
+    m.run(0, "BZMPOP 0 1 z MIN");
+    assert_eq!(m.out(0), "*-1\r\n");
+}
+
+#[test]
+fn pops_propagate_their_non_blocking_form() {
+    let mut t = TestServer::new();
+    fn rewritten(t: &mut TestServer, cmd: &str) -> Vec<String> {
+        let argv = crate::net::resp::split_args(cmd.as_bytes()).unwrap();
+        let id = t.srv.commands.lookup(&argv[0]).unwrap();
+        let handler = t.srv.commands.cmd(id).handler;
+        let argv = crate::net::resp::Argv::from_slices(&argv);
+        let mut ctx = crate::commands::Ctx { srv: &mut t.srv, c: &mut t.client, argv: &argv, cmd_id: id, rewritten: None };
+        handler(&mut ctx).unwrap();
+        ctx.rewritten.take().unwrap_or_default().into_iter().map(|a| String::from_utf8(a).unwrap()).collect()
+    }
+    assert!(rewritten(&mut t, "ZADD z 1 a 2 b 3 c 4 d 5 e").is_empty());
+    assert!(rewritten(&mut t, "ZADD z INCR 1 a").is_empty());
+    assert!(rewritten(&mut t, "ZINCRBY z 1 a").is_empty());
+    assert_eq!(rewritten(&mut t, "BZPOPMIN none z 0"), ["ZPOPMIN", "z"]);
+    assert_eq!(rewritten(&mut t, "BZPOPMAX z 0"), ["ZPOPMAX", "z"]);
+    assert_eq!(rewritten(&mut t, "BZMPOP 0 1 z MIN COUNT 1"), ["ZPOPMIN", "z", "1"]);
+    // ZMPOP propagates the count asked for, as Redis does.
+    assert_eq!(rewritten(&mut t, "ZMPOP 2 none z MAX COUNT 10"), ["ZPOPMAX", "z", "10"]);
+    t.check(&[("EXISTS z", ":0\r\n")]);
+}
