@@ -933,7 +933,11 @@ fn zrange_generic(ctx: &mut Ctx, first: usize, dst: Option<&[u8]>, mut rt: Range
             }
         }
         Some(dst) => {
-            let mut result = ZSet::new();
+            // zsetTypeCreate with the length when it is known up front (a
+            // rank range), else a listpack that converts as it grows. It
+            // shows: a listpack writes -0 as "0", a skiplist keeps -0.
+            let hint = if rt == RangeType::Rank { count } else { 0 };
+            let mut result = if hint <= lim.entries { ZSet::new() } else { ZSet::new_skiplist() };
             for (m, s) in items {
                 let mut buf = [0u8; 20];
                 result.insert_new(m.as_bytes(&mut buf), s, lim);
