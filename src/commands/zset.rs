@@ -309,13 +309,15 @@ fn zadd_generic(ctx: &mut Ctx, incr_cmd: bool) -> CmdResult {
         }
     }
     let elements = ctx.argc() - idx;
-    if elements % 2 != 0 || elements == 0 {
+    if !elements.is_multiple_of(2) || elements == 0 {
         return Err(ReplyError::syntax());
     }
     let elements = elements / 2;
     if flags.nx && flags.xx {
         return Err(ReplyError::zadd_nx_xx());
     }
+    // Redis's test, as written in t_zset.c.
+    #[allow(clippy::nonminimal_bool)]
     if (flags.gt && flags.nx) || (flags.lt && flags.nx) || (flags.gt && flags.lt) {
         return Err(ReplyError::zadd_gt_lt_nx());
     }

@@ -135,7 +135,7 @@ impl ZSet {
 
     /// An empty sorted set in the skiplist encoding (createZsetObject).
     pub fn new_skiplist() -> ZSet {
-        ZSet::SkipList(Box::new(SkipList::new()))
+        ZSet::SkipList(Box::default())
     }
 
     /// The empty set ZADD creates for a new key whose first member is
@@ -1188,8 +1188,7 @@ impl Tree {
         let e = go(&mut self.root, r);
         self.len -= 1;
         // Collapse a root left with one child.
-        loop {
-            let Node::Inner(n) = &mut self.root else { break };
+        while let Node::Inner(n) = &mut self.root {
             match n.kids.len() {
                 0 => self.root = Node::Leaf(Vec::new()),
                 1 => {
@@ -1355,7 +1354,7 @@ mod tests {
                         assert_eq!(z.rank(&m, false), want);
                     }
                 }
-                if step % 5000 == 0 || step == 39_999 {
+                if step.is_multiple_of(5000) || step == 39_999 {
                     assert_eq!(z.len(), order.len());
                     let got: Vec<(i64, Vec<u8>)> = z.iter().map(|(m, s)| (s as i64, m.to_vec())).collect();
                     assert_eq!(got, order.iter().cloned().collect::<Vec<_>>());
