@@ -1368,7 +1368,7 @@ mod tests {
                 }
             }
             // Drain from both ends.
-            while let Some((m, s)) = z.pop(z.len() % 2 == 0) {
+            while let Some((m, s)) = z.pop(z.len().is_multiple_of(2)) {
                 assert!(order.remove(&(s as i64, m)));
             }
             assert!(order.is_empty());
