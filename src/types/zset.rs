@@ -399,7 +399,9 @@ impl ZSet {
         }
     }
 
-    /// All members in rank order.
+    /// All members in rank order, as (member, score). This and `len` are
+    /// what SORT needs (sortCommand walks a sorted set in rank order, and
+    /// with `BY nosort` + LIMIT starts at a rank: use `iter_from`).
     pub fn iter(&self) -> Iter<'_> {
         self.iter_from(0, false)
     }
@@ -1373,6 +1375,57 @@ mod tests {
             }
             assert!(order.is_empty());
         }
+    }
+
+    /// Enough members for a three-level tree; random deletes exercise
+    /// merging and root collapse, in-place updates the minimums.
+    #[test]
+    fn deep_tree_inserts_updates_deletes() {
+        let mut s = SkipList::new();
+        let n = 60_000u64;
+        let key = |i: u64| format!("k{}", (i * 7_919) % n).into_bytes();
+        for i in 0..n {
+            s.insert(&key(i), ((i * 104_729) % 1000) as f64);
+        }
+        assert_eq!(s.len(), n as usize);
+        let mut want: Vec<(f64, Vec<u8>)> = (0..n).map(|i| (((i * 104_729) % 1000) as f64, key(i))).collect();
+        want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let got: Vec<(f64, Vec<u8>)> = {
+            let mut v = Vec::new();
+            s.for_each(|m, sc| v.push((sc, m.to_vec())));
+            v
+        };
+        assert_eq!(got, want);
+        for (r, (_, m)) in want.iter().enumerate().step_by(997) {
+            assert_eq!(s.rank(m), Some(r));
+        }
+        // Small moves stay in place; big ones re-insert.
+        for i in (0..n).step_by(3) {
+            let m = key(i);
+            let cur = s.score(&m).unwrap();
+            s.update_score(&m, cur, if i % 2 == 0 { cur + 0.5 } else { -cur });
+        }
+        let mut prev: Option<(f64, Vec<u8>)> = None;
+        s.for_each(|m, sc| {
+            let e = (sc, m.to_vec());
+            if let Some(p) = &prev {
+                assert!(p < &e);
+            }
+            prev = Some(e);
+        });
+        for i in 0..n {
+            if i % 4 != 0 {
+                assert!(s.remove(&key(i)).is_some());
+            }
+        }
+        assert_eq!(s.len(), (n / 4) as usize);
+        for i in (0..n).step_by(4) {
+            assert!(s.rank(&key(i)).is_some());
+        }
+        while !s.is_empty() {
+            s.remove_rank(s.len() / 2);
+        }
+        assert!(s.is_empty());
     }
 
     #[test]
