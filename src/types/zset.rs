@@ -446,6 +446,9 @@ impl ZSet {
             return None;
         }
         let rank = if max { len - 1 } else { 0 };
+        if let ZSet::SkipList(sl) = self {
+            return Some(sl.pop_rank(rank));
+        }
         let (m, s) = self.at_rank(rank).map(|(m, s)| (m.to_vec(), s))?;
         self.delete_rank_range(rank, 1);
         Some((m, s))
@@ -846,6 +849,18 @@ impl SkipList {
         self.index_delete_at(p);
         self.free_slot(e.id);
         self.maybe_shrink_index();
+    }
+
+    /// Removes the member at `rank`, returning it and its score.
+    fn pop_rank(&mut self, rank: usize) -> (Vec<u8>, f64) {
+        let e = self.tree.remove_at(rank);
+        let member = self.member(e.id).to_vec();
+        let p = self.index_find_id(e.id, tag_of(&member)).expect("indexed member");
+        self.index_delete_at(p);
+        self.free_slot(e.id);
+        self.maybe_shrink_index();
+        self.maybe_compact();
+        (member, e.score)
     }
 
     fn index_find_id(&self, id: u32, tag: u32) -> Option<usize> {
