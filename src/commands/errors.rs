@@ -198,6 +198,33 @@ impl ReplyError {
     pub fn bitop_not_arity() -> Self {
         Self::fixed("ERR BITOP NOT must be called with a single source key.")
     }
+    pub fn min_max_not_float() -> Self {
+        Self::fixed("ERR min or max is not a float")
+    }
+    pub fn min_max_not_valid_string() -> Self {
+        Self::fixed("ERR min or max not valid string range item")
+    }
+    pub fn zadd_nx_xx() -> Self {
+        Self::fixed("ERR XX and NX options at the same time are not compatible")
+    }
+    pub fn zadd_gt_lt_nx() -> Self {
+        Self::fixed("ERR GT, LT, and/or NX options at the same time are not compatible")
+    }
+    pub fn zadd_incr_pair() -> Self {
+        Self::fixed("ERR INCR option supports a single increment-element pair")
+    }
+    pub fn score_nan() -> Self {
+        Self::fixed("ERR resulting score is not a number (NaN)")
+    }
+    pub fn weight_not_float() -> Self {
+        Self::fixed("ERR weight value is not a float")
+    }
+    pub fn limit_needs_by() -> Self {
+        Self::fixed("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+    }
+    pub fn withscores_bylex() -> Self {
+        Self::fixed("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+    }
     pub fn debug_disabled() -> Self {
         Self::fixed("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
     }

@@ -24,6 +24,7 @@ pub mod set;
 pub mod sort;
 pub mod string;
 pub mod table;
+pub mod zset;
 #[cfg(test)]
 pub mod testing;
 
@@ -102,6 +103,7 @@ pub fn build_table() -> CommandTable {
         persistence::COMMANDS,
         hll::COMMANDS,
         bitops::COMMANDS,
+        zset::COMMANDS,
         server::COMMANDS,
         client::COMMANDS,
         config::COMMANDS,

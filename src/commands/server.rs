@@ -430,6 +430,16 @@ fn object_digest(digest: &mut [u8; 20], val: &Value, has_expire: bool) {
                 xor_digest(digest, &ele);
             }
         }
+        Value::ZSet(z) => {
+            // Per member: mix the member, then the score as "%.17g"; the
+            // pairs are xor-ed in (debug.c).
+            for (m, score) in z.iter() {
+                let mut ele = [0u8; 20];
+                mix_digest(&mut ele, m.as_bytes(&mut buf));
+                mix_digest(&mut ele, crate::util::num::format_g17(score).as_bytes());
+                xor_digest(digest, &ele);
+            }
+        }
         _ => {
             if let Some(bytes) = val.string_bytes(&mut buf) {
                 mix_digest(digest, bytes);

@@ -143,17 +143,17 @@ impl Server {
         // (scanDatabaseForReadyKeys).
         for db in [a, b] {
             for key in self.blocking.keys_blocked_in(db) {
-                if matches!(self.dbs[db].dict.get(&key), Some(Value::List(_))) {
+                if matches!(self.dbs[db].dict.get(&key), Some(Value::List(_) | Value::ZSet(_))) {
                     self.signal_key_as_ready(db, &key);
                 }
             }
         }
     }
 
-    /// Adds a key that does not exist yet, as dbAdd does: a new list wakes
-    /// the clients blocked on its name.
+    /// Adds a key that does not exist yet, as dbAdd does: a new list or
+    /// sorted set wakes the clients blocked on its name.
     pub fn db_add(&mut self, db: usize, key: &[u8], val: Value) {
-        let ready = matches!(val, Value::List(_));
+        let ready = matches!(val, Value::List(_) | Value::ZSet(_));
         self.dbs[db].add(key, val);
         if ready {
             self.signal_key_as_ready(db, key);

@@ -29,6 +29,7 @@ use crate::types::hash::Hash;
 use crate::types::listpack::{Listpack, LpValue};
 use crate::types::set::Set;
 use crate::types::value::{Key, Value};
+use crate::types::zset::{Limits as ZsetLimits, ZSet};
 use crate::util::num::parse_i64_strict;
 use std::collections::HashSet;
 use std::io::{self, Read, Write};
@@ -101,11 +102,6 @@ pub struct Encoder {
     pub buf: Vec<u8>,
     /// rdbcompression: LZF-compress strings over 20 bytes when it pays.
     pub compress: bool,
-}
-
-/// Why a value cannot be written: its type has no encoder yet.
-fn unsupported_save(what: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::Unsupported, format!("{} values cannot be serialized yet", what))
 }
 
 impl Encoder {
@@ -222,7 +218,13 @@ impl Encoder {
                     ty::HASH
                 }
             }
-            Value::ZSet(_) => return Err(unsupported_save("Sorted set")),
+            Value::ZSet(z) => {
+                if z.as_listpack().is_some() {
+                    ty::ZSET_LISTPACK
+                } else {
+                    ty::ZSET_2
+                }
+            }
         })
     }
 
@@ -270,28 +272,23 @@ impl Encoder {
                     }
                 }
             },
-            Value::ZSet(_) => return Err(unsupported_save("Sorted set")),
+            Value::ZSet(z) => match z.as_listpack() {
+                Some(lp) => self.save_string(lp.bytes()),
+                None => {
+                    // From the highest score down, as Redis writes it, so
+                    // that loading inserts each element at the head.
+                    self.save_len(z.len() as u64);
+                    let mut b = [0u8; 20];
+                    for (m, score) in z.iter_from(0, true) {
+                        self.save_string(m.as_bytes(&mut b));
+                        self.save_binary_double(score);
+                    }
+                }
+            },
         }
         Ok(())
     }
 
-    /// A sorted set in the listpack encoding (RDB_TYPE_ZSET_LISTPACK).
-    pub fn save_zset_listpack(&mut self, lp: &[u8]) {
-        self.save_type(ty::ZSET_LISTPACK);
-        self.save_string(lp);
-    }
-
-    /// A sorted set in the skiplist encoding (RDB_TYPE_ZSET_2): Redis
-    /// writes from the highest score down, so that loading inserts each
-    /// element at the head.
-    pub fn save_zset_pairs<'a>(&mut self, len: usize, pairs: impl Iterator<Item = (&'a [u8], f64)>) {
-        self.save_type(ty::ZSET_2);
-        self.save_len(len as u64);
-        for (m, score) in pairs {
-            self.save_string(m);
-            self.save_binary_double(score);
-        }
-    }
 }
 
 /// The DUMP payload of a value: type, value, RDB version, CRC-64
@@ -672,15 +669,29 @@ pub fn hash_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, Strin
 
 /// Builds a sorted set from member/score pairs (RDB_TYPE_ZSET, ZSET_2).
 pub fn zset_from_pairs(pairs: Vec<(Vec<u8>, f64)>, cfg: &LoadConfig) -> Result<Value, String> {
-    let _ = (pairs, cfg);
-    Err("Sorted set values are not supported yet by ferrodis".into())
+    let z = ZSet::from_pairs(pairs, zset_limits(cfg));
+    Ok(Value::ZSet(Box::new(z)))
+}
+
+fn zset_limits(cfg: &LoadConfig) -> ZsetLimits {
+    ZsetLimits { entries: cfg.zset_max_listpack_entries, value: cfg.zset_max_listpack_value }
 }
 
 /// Builds a sorted set from a validated listpack of member, score, ...
 /// (RDB_TYPE_ZSET_LISTPACK, or a converted ziplist).
 pub fn zset_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, String> {
-    let _ = (lp, cfg);
-    Err("Sorted set values are not supported yet by ferrodis".into())
+    // Within the thresholds the listpack is adopted (after checking its
+    // order); past them it is converted, as rdbLoadObject does.
+    let mut b = [0u8; 20];
+    let fits = lp.len() / 2 <= cfg.zset_max_listpack_entries
+        && lp.iter().step_by(2).all(|m| m.as_bytes(&mut b).len() <= cfg.zset_max_listpack_value);
+    let z = if fits {
+        ZSet::from_listpack_bytes(lp.into_bytes()).map_err(|_| "Zset listpack integrity check failed.".to_string())?
+    } else {
+        let z = ZSet::from_listpack_bytes(lp.into_bytes()).map_err(|_| "Zset listpack integrity check failed.".to_string())?;
+        ZSet::from_pairs(z.iter().map(|(m, s)| (m.to_vec(), s)).collect::<Vec<_>>(), zset_limits(cfg))
+    };
+    Ok(Value::ZSet(Box::new(z)))
 }
 
 // --- ziplist and zipmap readers (formats Redis no longer writes) ---

@@ -1,5 +1,5 @@
-//! Clients blocked on keys (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP; the
-//! sorted set and stream families can hook in the same way); mirrors
+//! Clients blocked on keys (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP,
+//! BZPOPMIN, BZPOPMAX, BZMPOP; streams can hook in the same way); mirrors
 //! blocked.c.
 //!
 //! The life of a blocked client:
@@ -296,14 +296,20 @@ pub fn handle_clients_blocked_on_keys(srv: &mut Server) {
 /// Serves the clients waiting on one ready key, first blocked first.
 fn serve_key(srv: &mut Server, db: usize, key: &[u8]) {
     for token in srv.blocking.waiting_on(db, key) {
-        // Only a list can serve list waiters; a key overwritten with
-        // another type (or deleted) leaves them waiting, as in Redis 7.0.
-        let is_list = srv.lookup_write(db, key).is_some_and(|v| matches!(v, Value::List(_)));
-        if !is_list {
-            return;
-        }
         let Some(b) = srv.blocking.get(token) else { continue };
         let (argv, cmd_id) = (b.argv.clone(), b.cmd_id);
+        // Only a list serves list waiters, a sorted set sorted-set waiters;
+        // a key overwritten with another type (or deleted) leaves them
+        // waiting, as in Redis 7.0.
+        let wants_zset = srv.commands.cmd(cmd_id).group == "sorted-set";
+        let serves = srv.lookup_write(db, key).is_some_and(|v| match v {
+            Value::List(_) => !wants_zset,
+            Value::ZSet(_) => wants_zset,
+            _ => false,
+        });
+        if !serves {
+            continue;
+        }
         let Some(mut c) = srv.clients.take(token) else { continue };
         c.blocked = false;
         srv.blocking.reprocessing = Some(token);

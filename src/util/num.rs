@@ -117,6 +117,13 @@ pub fn format_g17(d: f64) -> String {
 
 /// C's "%.{prec}g".
 pub fn format_g(d: f64, prec: usize) -> String {
+    // Integral values below 1e17 print as plain integers at 17 digits:
+    // skip the general path (sorted set scores are mostly integers).
+    if prec >= 17 && d != 0.0 && d.fract() == 0.0 && d.abs() < 1e17 {
+        let mut buf = [0u8; 20];
+        let len = write_i64(d as i64, &mut buf);
+        return String::from_utf8_lossy(&buf[..len]).into_owned();
+    }
     if d.is_nan() {
         return "nan".into();
     }
@@ -146,6 +153,61 @@ fn trim_fraction(s: &str) -> &str {
     } else {
         s
     }
+}
+
+/// C's strtod over `s` up to its first NUL byte (C string semantics):
+/// (value, bytes consumed, ERANGE set).
+fn c_strtod(s: &[u8]) -> (f64, usize, bool) {
+    let s = &s[..s.iter().position(|&b| b == 0).unwrap_or(s.len())];
+    let mut stack = [0u8; 64];
+    let heap: Vec<u8>;
+    let ptr = if s.len() < stack.len() {
+        stack[..s.len()].copy_from_slice(s);
+        stack.as_ptr()
+    } else {
+        heap = [s, b"\0"].concat();
+        heap.as_ptr()
+    };
+    let mut end: *mut libc::c_char = std::ptr::null_mut();
+    // SAFETY: `ptr` points at a NUL-terminated copy of `s` that outlives
+    // the call; strtod only reads up to the NUL and writes `end`, a pointer
+    // into that copy, and errno, which is thread-local.
+    let (v, erange, consumed) = unsafe {
+        *libc::__errno_location() = 0;
+        let v = libc::strtod(ptr as *const libc::c_char, &mut end);
+        (v, *libc::__errno_location() == libc::ERANGE, end as usize - ptr as usize)
+    };
+    (v, consumed, erange)
+}
+
+/// A double argument as getDoubleFromObject reads it (ZADD scores,
+/// WEIGHTS, ZINCRBY): strtod's syntax (hex and "inf" included), the whole
+/// string, no leading space, no NaN, no overflow or underflow to zero.
+pub fn parse_double_strtod(s: &[u8]) -> Option<f64> {
+    if s.len() <= 20 {
+        if let Some(n) = parse_i64_strict(s) {
+            return Some(n as f64);
+        }
+    }
+    if s.is_empty() || s[0].is_ascii_whitespace() || s[0] == 0x0b {
+        return None;
+    }
+    let (v, consumed, erange) = c_strtod(s);
+    if consumed != s.len() || v.is_nan() || (erange && (v.is_infinite() || v == 0.0)) {
+        return None;
+    }
+    Some(v)
+}
+
+/// A score range bound as zslParseRange reads it: strtod up to the end of
+/// the C string (leading spaces, "" as 0 and overflow to inf accepted), no NaN.
+pub fn parse_range_double(s: &[u8]) -> Option<f64> {
+    let (v, consumed, _) = c_strtod(s);
+    let c_len = s.iter().position(|&b| b == 0).unwrap_or(s.len());
+    if consumed != c_len || v.is_nan() {
+        return None;
+    }
+    Some(v)
 }
 
 extern "C" {
@@ -238,6 +300,21 @@ mod tests {
         assert_eq!(format_g17(1e20), "1e+20");
         assert_eq!(format_g17(0.0001), "0.0001");
         assert_eq!(format_g17(0.00001), "1.0000000000000001e-05");
+        assert_eq!(format_g17(-3.0), "-3");
+        assert_eq!(format_g17(1e16), "10000000000000000");
+        assert_eq!(format_g17(1e17), "1e+17");
+        assert_eq!(format_g17(4503599627370496.0), "4503599627370496");
+        assert_eq!(parse_double_strtod(b"0x10"), Some(16.0));
+        assert_eq!(parse_double_strtod(b"1e400"), None);
+        assert_eq!(parse_double_strtod(b" 1"), None);
+        assert_eq!(parse_double_strtod(b"nan"), None);
+        assert_eq!(parse_double_strtod(b"-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_double_strtod(b"1\x00"), None);
+        assert_eq!(parse_range_double(b""), Some(0.0));
+        assert_eq!(parse_range_double(b" 1"), Some(1.0));
+        assert_eq!(parse_range_double(b"1e400"), Some(f64::INFINITY));
+        assert_eq!(parse_range_double(b"1\x00x"), Some(1.0));
+        assert_eq!(parse_range_double(b"1x"), None);
         assert_eq!(format_float_human(10.6), "10.6");
         assert_eq!(format_float_human(3000.0), "3000");
         // Redis's long double results, byte for byte.

@@ -288,40 +288,100 @@ fn old_list_and_set_formats_load() {
     assert_eq!(e.reason, "List ziplist integrity check failed.");
 }
 
+/// (field, value) pairs of a loaded hash, sorted.
+fn hash_items(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let Value::Hash(h) = v else { panic!("not a hash") };
+    let (mut fb, mut vb) = ([0u8; 20], [0u8; 20]);
+    let mut items: Vec<_> = h.iter().map(|(f, v)| (f.as_bytes(&mut fb).to_vec(), v.as_bytes(&mut vb).to_vec())).collect();
+    items.sort();
+    items
+}
+
+/// (member, score) pairs of a loaded sorted set, in rank order.
+fn zset_items(v: &Value) -> Vec<(Vec<u8>, f64)> {
+    let Value::ZSet(z) = v else { panic!("not a zset") };
+    z.iter().map(|(m, s)| (m.to_vec(), s)).collect()
+}
+
 #[test]
-fn hashes_and_zsets_decode_then_wait_for_their_types() {
+fn hashes_and_zsets_load_from_every_encoding() {
     // Zipmap: {f: v, g: vv}.
     let zm = b"\x02\x01f\x01\x00v\x01g\x02\x00vv\xff";
     assert_eq!(zipmap_pairs(zm).unwrap(), vec![(b"f".to_vec(), b"v".to_vec()), (b"g".to_vec(), b"vv".to_vec())]);
     assert!(zipmap_pairs(b"\x02\x01f\x01\x00v\xff").is_none(), "count mismatch");
-    let cases: Vec<(u8, Vec<u8>, &str)> = vec![
-        (ty::HASH_ZIPMAP, zm.to_vec(), "Hash values are not supported yet by ferrodis"),
-        (ty::HASH_ZIPLIST, ziplist(&[LpValue::Str(b"f"), LpValue::Str(b"v")]), "Hash values are not supported yet by ferrodis"),
-        (ty::HASH_LISTPACK, Listpack::from_items(&["f", "v"]).into_bytes(), "Hash values are not supported yet by ferrodis"),
-        (ty::ZSET_ZIPLIST, ziplist(&[LpValue::Str(b"m"), LpValue::Str(b"1.5")]), "Sorted set values are not supported yet by ferrodis"),
-        (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "2"]).into_bytes(), "Sorted set values are not supported yet by ferrodis"),
-        // Duplicate fields and odd counts are corruption, caught first.
+    let fv = vec![(b"f".to_vec(), b"v".to_vec())];
+    let hashes: Vec<(u8, Vec<u8>)> = vec![
+        (ty::HASH_ZIPMAP, b"\x01\x01f\x01\x00v\xff".to_vec()),
+        (ty::HASH_ZIPLIST, ziplist(&[LpValue::Str(b"f"), LpValue::Str(b"v")])),
+        (ty::HASH_LISTPACK, Listpack::from_items(&["f", "v"]).into_bytes()),
+    ];
+    for (t, blob) in hashes {
+        let body = with_string(with_string(vec![t], b"k"), &blob);
+        let (dbs, _) = load(&file(10, &body)).unwrap();
+        let v = dbs[0].dict.get(b"k").unwrap();
+        assert_eq!(hash_items(v), fv, "type {}", t);
+        assert_eq!(v.encoding(), "listpack", "type {}", t);
+    }
+    let zsets: Vec<(u8, Vec<u8>)> = vec![
+        (ty::ZSET_ZIPLIST, ziplist(&[LpValue::Str(b"m"), LpValue::Str(b"1.5")])),
+        (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "1.5"]).into_bytes()),
+    ];
+    for (t, blob) in zsets {
+        let body = with_string(with_string(vec![t], b"z"), &blob);
+        let (dbs, _) = load(&file(10, &body)).unwrap();
+        assert_eq!(zset_items(dbs[0].dict.get(b"z").unwrap()), vec![(b"m".to_vec(), 1.5)], "type {}", t);
+    }
+    // Corruption is caught first: duplicate fields, odd counts, bad scores.
+    let bad: Vec<(u8, Vec<u8>, &str)> = vec![
         (ty::HASH_LISTPACK, Listpack::from_items(&["f", "v", "f", "w"]).into_bytes(), "Hash listpack integrity check failed."),
         (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "2", "n"]).into_bytes(), "Zset listpack integrity check failed."),
         (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "x"]).into_bytes(), "Zset listpack integrity check failed."),
+        (ty::ZSET_LISTPACK, Listpack::from_items(&["b", "2", "a", "1"]).into_bytes(), "Zset listpack integrity check failed."),
     ];
-    for (t, blob, reason) in cases {
+    for (t, blob, reason) in bad {
         let body = with_string(with_string(vec![t], b"k"), &blob);
-        let e = load_err(&file(10, &body));
-        assert_eq!(e.reason, reason, "type {}", t);
+        assert_eq!(load_err(&file(10, &body)).reason, reason, "type {}", t);
     }
-    // Pairs forms: HASH (4), ZSET (3, text scores), ZSET_2 (5, binary).
-    let mut e = Encoder::new(false);
-    e.save_hash_pairs(1, [(&b"f"[..], &b"v"[..])].into_iter());
-    e.buf.splice(1..1, with_string(Vec::new(), b"h"));
-    assert_eq!(load_err(&file(10, &e.buf)).kind, LoadErrorKind::Unsupported);
+    // Pairs forms: ZSET (3, text scores) and its NaN check.
     let body = [with_string(vec![ty::ZSET], b"z"), b"\x01\x01m\x031.5".to_vec()].concat();
-    assert_eq!(load_err(&file(6, &body)).reason, "Sorted set values are not supported yet by ferrodis");
+    let (dbs, _) = load(&file(6, &body)).unwrap();
+    assert_eq!(zset_items(dbs[0].dict.get(b"z").unwrap()), vec![(b"m".to_vec(), 1.5)]);
     let body = [with_string(vec![ty::ZSET], b"z"), b"\x01\x01m\xfd".to_vec()].concat();
     assert_eq!(load_err(&file(6, &body)).reason, "Zset with NAN score detected");
-    // Streams and modules are refused by name.
+    // Streams are refused by name.
     let body = with_string(vec![ty::STREAM_LISTPACKS], b"s");
     assert_eq!(load_err(&file(10, &body)).reason, "Stream values are not supported yet by ferrodis");
+}
+
+#[test]
+fn hashes_and_zsets_round_trip_in_both_encodings() {
+    let mut dbs: Vec<Db> = (0..16).map(Db::new).collect();
+    let small = Hash::from_pairs([("a", "1"), ("b", "two")], 128, 64);
+    // 600 fields: past the default hash-max-listpack-entries (512) the load
+    // uses, so it stays a hashtable (a smaller one would load as a listpack,
+    // as Redis loads it).
+    let big = Hash::from_pairs((0..600).map(|i| (format!("f{}", i), format!("v{}", i))), 128, 64);
+    dbs[0].add(b"hs", Value::Hash(Box::new(small)));
+    dbs[0].add(b"hb", Value::Hash(Box::new(big)));
+    let limits = crate::types::zset::Limits { entries: 128, value: 64 };
+    let zs = ZSet::from_pairs([("x", 1.0), ("y", -2.5)], limits);
+    let zb = ZSet::from_pairs((0..300).map(|i| (format!("m{}", i), i as f64 * 0.5)), limits);
+    dbs[0].add(b"zs", Value::ZSet(Box::new(zs)));
+    dbs[0].add(b"zb", Value::ZSet(Box::new(zb)));
+    let bytes = snapshot(&dbs, true, true);
+    let (back, _) = load(&bytes).unwrap();
+    for k in [&b"hs"[..], b"hb"] {
+        let (a, b) = (dbs[0].dict.get(k).unwrap(), back[0].dict.get(k).unwrap());
+        assert_eq!(hash_items(a), hash_items(b));
+        assert_eq!(a.encoding(), b.encoding());
+    }
+    for k in [&b"zs"[..], b"zb"] {
+        let (a, b) = (dbs[0].dict.get(k).unwrap(), back[0].dict.get(k).unwrap());
+        assert_eq!(zset_items(a), zset_items(b));
+        assert_eq!(a.encoding(), b.encoding());
+    }
+    assert_eq!(back[0].dict.get(b"hb").unwrap().encoding(), "hashtable");
+    assert_eq!(back[0].dict.get(b"zb").unwrap().encoding(), "skiplist");
 }
 
 fn sample_dbs() -> Vec<Db> {
