@@ -255,8 +255,7 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
         None => 0,
         Some(Value::List(l)) => l.len(),
         Some(Value::Set(s)) => s.len(),
-        // ZSETS: the sorted set's cardinality goes here when zsets land.
-        Some(Value::ZSet(_)) => 0,
+        Some(Value::ZSet(z)) => z.len(),
         Some(_) => unreachable!("type checked above"),
     } as i64;
 
@@ -293,12 +292,17 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
         }
         Some(Value::List(l)) => vector.extend(l.iter().map(|e| SortItem::new(e.to_vec()))),
         Some(Value::Set(s)) => vector.extend(s.iter().map(|m| SortItem::new(m.to_vec()))),
-        Some(Value::ZSet(_)) => {
-            // ZSETS: load the members here. With `dontsort`, load only the
-            // LIMIT range in score order (reversed for DESC) and then set
-            // `end -= start; start = 0` as for lists; otherwise load every
-            // member (sort.c converts listpack zsets to skiplists first).
+        // With `dontsort` a sorted set keeps its own order: only the LIMIT
+        // range is loaded, in score order (reversed for DESC), as sort.c does.
+        Some(Value::ZSet(z)) if o.dontsort => {
+            if end >= start {
+                let n = (end - start + 1) as usize;
+                vector.extend(z.iter_from(start as usize, o.desc).take(n).map(|(m, _)| SortItem::new(m.to_vec())));
+                end -= start;
+                start = 0;
+            }
         }
+        Some(Value::ZSet(z)) => vector.extend(z.iter().map(|(m, _)| SortItem::new(m.to_vec()))),
         Some(_) => unreachable!("type checked above"),
     }
 
@@ -570,5 +574,26 @@ mod tests {
         t.check(&[("SORT big LIMIT 0 2 DESC", "*2\r\n$6\r\n999999\r\n$6\r\n999998\r\n")]);
         t.check(&[("SORT big ALPHA LIMIT 0 3", "*3\r\n$1\r\n0\r\n$1\r\n1\r\n$2\r\n10\r\n")]);
         t.check(&[("SORT big STORE sorted", ":1000000\r\n"), ("LINDEX sorted 500000", "$6\r\n500000\r\n")]);
+    }
+}
+
+#[cfg(test)]
+mod zset_tests {
+    use crate::commands::testing::TestServer;
+
+    // Bytes from redis-server 7.0.15.
+    #[test]
+    fn sort_over_sorted_sets() {
+        let mut t = TestServer::new();
+        t.check(&[
+            ("ZADD z 3 c 1 a 2 b 10 x", ":4\r\n"),
+            ("SORT z", "-ERR One or more scores can't be converted into double\r\n"),
+            ("SORT z BY nosort", "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nx\r\n"),
+            ("SORT z BY nosort DESC", "*4\r\n$1\r\nx\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"),
+            ("SORT z BY nosort LIMIT 1 2", "*2\r\n$1\r\nb\r\n$1\r\nc\r\n"),
+            ("SORT z BY nosort DESC LIMIT 1 2", "*2\r\n$1\r\nc\r\n$1\r\nb\r\n"),
+            ("SORT z ALPHA DESC", "*4\r\n$1\r\nx\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"),
+            ("SORT z BY nosort LIMIT 5 2", "*0\r\n"),
+        ]);
     }
 }
