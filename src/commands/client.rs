@@ -241,9 +241,7 @@ fn sock_name(c: &Client) -> String {
 /// shows the CLIENT subcommand it is running; `call` records it afterwards.
 fn note_current_command(ctx: &mut Ctx) {
     let name = ctx.srv.commands.full_name(ctx.cmd_id);
-    if ctx.c.last_cmd != name {
-        ctx.c.last_cmd = name.to_string();
-    }
+    ctx.c.last_cmd = name;
 }
 
 /// CLIENT INFO: the caller's CLIENT LIST line.

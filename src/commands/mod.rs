@@ -349,9 +349,7 @@ fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     srv.stats.record_latency(id, duration);
     srv.stats.total_commands_processed += 1;
     c.tot_cmds += 1;
-    if c.last_cmd != srv.commands.full_name(id) {
-        c.last_cmd = srv.commands.full_name(id).to_string();
-    }
+    c.last_cmd = srv.commands.full_name(id);
 
     let args: Vec<&[u8]>;
     let need_args = !srv.monitors.is_empty()

@@ -320,11 +320,26 @@ impl NameIndex {
     }
 }
 
+/// A `'static` copy of a subcommand's full name ("config|get"): names
+/// are made once per process however many tables are built, so clients
+/// can keep `&'static str` names without copying them per command.
+fn intern(name: String) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<std::collections::HashSet<&'static str>>> = OnceLock::new();
+    let mut set = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&n) = set.get(name.as_str()) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.into_boxed_str());
+    set.insert(leaked);
+    leaked
+}
+
 /// The registry built from the declarations at start-up: ids, fast lookup
 /// by name, statistics.
 pub struct CommandTable {
     /// Every command and subcommand, with its full name ("config|get").
-    pub entries: Vec<(&'static Command, String, Option<usize>)>,
+    pub entries: Vec<(&'static Command, &'static str, Option<usize>)>,
     by_name: NameIndex,
     pub stats: Vec<CommandStats>,
 }
@@ -336,10 +351,10 @@ impl CommandTable {
         for fam in families {
             for cmd in fam.iter() {
                 let id = t.entries.len();
-                t.entries.push((cmd, cmd.name.to_string(), None));
+                t.entries.push((cmd, cmd.name, None));
                 t.by_name.insert(cmd.name.as_bytes(), id);
                 for sub in cmd.subcommands {
-                    let full = format!("{}|{}", cmd.name, sub.name);
+                    let full = intern(format!("{}|{}", cmd.name, sub.name));
                     t.by_name.insert(full.as_bytes(), t.entries.len());
                     t.entries.push((sub, full, Some(id)));
                 }
@@ -396,8 +411,8 @@ impl CommandTable {
         self.entries[id].0
     }
 
-    pub fn full_name(&self, id: usize) -> &str {
-        &self.entries[id].1
+    pub fn full_name(&self, id: usize) -> &'static str {
+        self.entries[id].1
     }
 
     /// Top-level commands only.

@@ -179,7 +179,7 @@ pub struct Client {
     pub created: Instant,
     pub last_interaction: Instant,
     /// Full name of the last command run ("client|list").
-    pub last_cmd: String,
+    pub last_cmd: &'static str,
     pub tot_net_in: u64,
     pub tot_net_out: u64,
     pub tot_cmds: u64,
@@ -225,7 +225,7 @@ impl Client {
             obuf_soft_since: None,
             created: now,
             last_interaction: now,
-            last_cmd: "NULL".to_string(),
+            last_cmd: "NULL",
             tot_net_in: 0,
             tot_net_out: 0,
             tot_cmds: 0,

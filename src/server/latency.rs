@@ -3,18 +3,48 @@
 //! 1e9 ns, 2 significant figures), so that the reported percentiles are
 //! the same bucket bounds Redis prints.
 
-use std::collections::BTreeMap;
-
 const MIN_VALUE: u64 = 1;
 const MAX_VALUE: u64 = 1_000_000_000;
 /// 2 significant figures: 256 sub-buckets, half of them per bucket above the first.
 const SUB_BUCKET_HALF_MAGNITUDE: u32 = 7;
 
-/// Counts per equivalence range, keyed by the range's lowest value.
-#[derive(Default)]
+/// Equivalence ranges between MIN_VALUE and MAX_VALUE: 256 in the first
+/// bucket, 128 in each of the 22 after it.
+const SLOTS: usize = 256 + 22 * 128;
+
+/// Counts per equivalence range, in value order (one array slot per
+/// range, so recording a command's latency is an index and an add).
 pub struct Histogram {
-    counts: BTreeMap<u64, u64>,
+    counts: Box<[u64]>,
     total: u64,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { counts: vec![0; SLOTS].into_boxed_slice(), total: 0 }
+    }
+}
+
+/// The slot of value `v` (within MIN_VALUE..=MAX_VALUE).
+#[inline]
+fn slot_of(v: u64) -> usize {
+    let bucket = (63 - (v | 255).leading_zeros()).saturating_sub(SUB_BUCKET_HALF_MAGNITUDE);
+    if bucket == 0 {
+        v as usize
+    } else {
+        256 + (bucket as usize - 1) * 128 + ((v >> bucket) as usize - 128)
+    }
+}
+
+/// The lowest value of slot `i` (the inverse of slot_of).
+fn lowest_of_slot(i: usize) -> u64 {
+    if i < 256 {
+        i as u64
+    } else {
+        let bucket = (i - 256) / 128 + 1;
+        let sub = (i - 256) % 128 + 128;
+        (sub as u64) << bucket
+    }
 }
 
 /// (lowest, highest) value of the range `v` falls in.
@@ -27,7 +57,7 @@ fn range_of(v: u64) -> (u64, u64) {
 impl Histogram {
     pub fn record(&mut self, ns: u64) {
         let v = ns.clamp(MIN_VALUE, MAX_VALUE);
-        *self.counts.entry(range_of(v).0).or_insert(0) += 1;
+        self.counts[slot_of(v)] += 1;
         self.total += 1;
     }
 
@@ -41,7 +71,11 @@ impl Histogram {
         let p = p.min(100.0);
         let want = ((p / 100.0 * self.total as f64 + 0.5) as u64).max(1);
         let mut seen = 0;
-        for (&lowest, &n) in &self.counts {
+        for (i, &n) in self.counts.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let lowest = lowest_of_slot(i);
             seen += n;
             if seen >= want {
                 return if p == 0.0 { lowest } else { range_of(lowest).1 };
@@ -75,5 +109,17 @@ mod tests {
         assert_eq!(h.total(), 100);
         assert_eq!(h.value_at_percentile(50.0), range_of(50_000).1);
         assert_eq!(h.value_at_percentile(99.0), range_of(99_000).1);
+    }
+
+    #[test]
+    fn slots_follow_value_order_and_invert() {
+        let mut prev = 0;
+        for v in (1..2_000_000u64).step_by(7).chain([MAX_VALUE]) {
+            let i = slot_of(v);
+            assert!(i < SLOTS, "{}", v);
+            assert!(i >= prev);
+            prev = i;
+            assert_eq!(lowest_of_slot(i), range_of(v).0, "{}", v);
+        }
     }
 }

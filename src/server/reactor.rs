@@ -301,13 +301,13 @@ impl Reactor {
                     drained = true;
                     break;
                 }
-                let n = match read_into_client(&mut c) {
-                    Ok(0) => {
+                let (n, asked) = match read_into_client(&mut c) {
+                    Ok((0, _)) => {
                         log::debug!("Client closed connection id={} addr={}", c.id, c.addr);
                         close = true;
                         break;
                     }
-                    Ok(n) => n,
+                    Ok(r) => r,
                     Err(e) if e.kind() == ErrorKind::WouldBlock => {
                         drained = true;
                         break;
@@ -332,6 +332,13 @@ impl Reactor {
                 }
                 process_input(srv, &mut c);
                 if c.pause_blocked {
+                    drained = true;
+                    break;
+                }
+                // A short read emptied the socket: the next arrival raises a
+                // new edge, so skip the read(2) that would only say EAGAIN
+                // (one syscall less per request at pipeline depth 1).
+                if n < asked {
                     drained = true;
                     break;
                 }
@@ -463,16 +470,18 @@ impl Reactor {
 
 /// Reads once from the socket into the query buffer, or straight into a big
 /// argument's buffer when one is being received.
-fn read_into_client(c: &mut Client) -> io::Result<usize> {
+/// Returns the bytes read and how many were asked for: a short read means
+/// the socket had nothing more at that moment.
+fn read_into_client(c: &mut Client) -> io::Result<(usize, usize)> {
     if let Some((big, left)) = c.parser.big_arg_room() {
-        return c.conn.read_append(big, left);
+        return c.conn.read_append(big, left).map(|n| (n, left));
     }
     if c.qpos == c.qbuf.len() {
         c.qbuf.clear();
         c.qpos = 0;
     }
     let room = (c.qbuf.capacity() - c.qbuf.len()).max(READ_CHUNK);
-    c.conn.read_append(&mut c.qbuf, room)
+    c.conn.read_append(&mut c.qbuf, room).map(|n| (n, room))
 }
 
 /// Parses and runs every complete command in the query buffer. Stops at a
