@@ -21,6 +21,12 @@ const UNIX_LISTENER: usize = 16;
 const READ_CHUNK: usize = 16 * 1024;
 /// Reads per client per loop iteration before others get a turn.
 const MAX_READS_PER_EVENT: usize = 16;
+/// After a busy iteration the loop polls this many times without blocking
+/// before it sleeps: under load the next requests are usually a few
+/// microseconds away, and an empty epoll_wait is much cheaper than being
+/// put to sleep and woken again (fewer context switches for us and for
+/// the clients' side of the machine).
+const SPIN_POLLS: u32 = 64;
 /// Reply buffers above this capacity are released once written.
 const REPLY_BUF_KEEP: usize = 64 * 1024;
 
@@ -149,9 +155,11 @@ impl Reactor {
         install_signal_handlers();
         let mut events = Events::with_capacity(1024);
         let mut next_cron = Instant::now();
+        // Non-blocking polls left before the loop may sleep (see SPIN_POLLS).
+        let mut spin = 0u32;
         loop {
             let now = Instant::now();
-            let mut timeout = if !srv.pending_reads.is_empty() {
+            let mut timeout = if !srv.pending_reads.is_empty() || spin > 0 {
                 Duration::ZERO
             } else {
                 next_cron.saturating_duration_since(now)
@@ -166,6 +174,7 @@ impl Reactor {
                 }
             }
             srv.now_ms = unix_ms();
+            spin = if events.is_empty() { spin.saturating_sub(1) } else { SPIN_POLLS };
             for ev in events.iter() {
                 let t = ev.token().0;
                 if t < self.tcp.len() {
