@@ -152,3 +152,29 @@ fn big_list_round_trip() {
     assert!(all.ends_with("$3\r\n999\r\n"));
     assert_eq!(c.call_text(&["LINDEX", "big", "100500"]), "$3\r\n500\r\n");
 }
+
+#[test]
+fn client_unblock_and_client_list_flags() {
+    let srv = Server::start();
+    let mut admin = srv.raw();
+    let mut a = srv.raw();
+    let mut b = srv.raw();
+    let id_a = a.call_int(&["CLIENT", "ID"]);
+    let id_b = b.call_int(&["CLIENT", "ID"]);
+    a.send_cmd(&["BLPOP", "q", "0"]);
+    b.send_cmd(&["BRPOP", "q", "0"]);
+    wait_blocked(&mut admin, 2);
+    // Blocked clients carry the b flag and their command in CLIENT LIST.
+    let list = admin.call_text(&["CLIENT", "LIST"]);
+    let line_a = list.lines().find(|l| l.contains(&format!("id={} ", id_a))).unwrap().to_string();
+    assert!(line_a.contains(" flags=b ") && line_a.contains(" cmd=blpop "), "{}", line_a);
+    // TIMEOUT: the client gets the null array; ERROR: the UNBLOCKED error.
+    assert_eq!(admin.call_text(&["CLIENT", "UNBLOCK", &id_a.to_string(), "TIMEOUT"]), ":1\r\n");
+    assert_eq!(a.read_reply_text(), "*-1\r\n");
+    assert_eq!(admin.call_text(&["CLIENT", "UNBLOCK", &id_b.to_string(), "ERROR"]), ":1\r\n");
+    assert_eq!(b.read_reply_text(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    // Nobody is blocked any more: unblocking again does nothing.
+    assert_eq!(admin.call_text(&["CLIENT", "UNBLOCK", &id_a.to_string()]), ":0\r\n");
+    wait_blocked(&mut admin, 0);
+    assert_eq!(a.call_text(&["PING"]), "+PONG\r\n");
+}

@@ -308,6 +308,9 @@ pub fn call(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
 }
 
 fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
+    // Set before running, as Redis's c->lastcmd: a client that blocks shows
+    // its blocking command in CLIENT LIST.
+    c.last_cmd = srv.commands.full_name(id);
     let dirty_before = srv.dirty;
     let reply_mark = c.out.buf.len();
     // One clock read gives both the command's notion of "now" and the
@@ -349,7 +352,6 @@ fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
     srv.stats.record_latency(id, duration);
     srv.stats.total_commands_processed += 1;
     c.tot_cmds += 1;
-    c.last_cmd = srv.commands.full_name(id);
 
     let args: Vec<&[u8]>;
     let need_args = !srv.monitors.is_empty()
