@@ -310,7 +310,7 @@ mod tests {
         let t = crate::commands::build_table();
         let mut names = std::collections::HashSet::new();
         for (id, (cmd, full, _)) in t.entries.iter().enumerate() {
-            assert!(names.insert(full.clone()), "duplicate command {}", full);
+            assert!(names.insert(*full), "duplicate command {}", full);
             assert_ne!(cmd.arity, 0, "{} has arity 0", full);
             assert_eq!(cmd.name, cmd.name.to_ascii_lowercase(), "{} not lower-case", full);
             assert!(!(cmd.has(super::flag::WRITE) && cmd.has(super::flag::READONLY)), "{} both write and readonly", full);

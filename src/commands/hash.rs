@@ -56,11 +56,7 @@ pub const COMMANDS: &[Command] = &[
 /// The hash at `key` for reading: Ok(None) when missing, WRONGTYPE when the
 /// key holds another type.
 fn read_hash<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a Hash>, ReplyError> {
-    match srv.lookup_read(db, key) {
-        None => Ok(None),
-        Some(Value::Hash(h)) => Ok(Some(h)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.read_typed(db, key)
 }
 
 /// The hash at `key` for writing, created empty when missing
@@ -82,19 +78,12 @@ fn write_or_create<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<&'a
 
 /// The hash at `key` for writing: Ok(None) when missing.
 fn write_hash<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut Hash>, ReplyError> {
-    match srv.lookup_write(db, key) {
-        None => Ok(None),
-        Some(Value::Hash(h)) => Ok(Some(h)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.write_typed(db, key)
 }
 
 /// A hash already looked up in this command (no statistics, no expiry).
 fn peek_hash<'a>(srv: &'a Server, db: usize, key: &[u8]) -> Option<&'a Hash> {
-    match srv.dbs[db].dict.get(key) {
-        Some(Value::Hash(h)) => Some(h),
-        _ => None,
-    }
+    srv.peek_typed(db, key)
 }
 
 /// The thresholds a write converts at: (hash-max-listpack-entries,

@@ -98,20 +98,12 @@ fn new_list(srv: &Server) -> List {
 
 /// A list key for reading: Ok(None) when missing, WRONGTYPE for other types.
 fn read_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a List>, ReplyError> {
-    match srv.lookup_read(db, key) {
-        None => Ok(None),
-        Some(Value::List(l)) => Ok(Some(l)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.read_typed(db, key)
 }
 
 /// A list key for writing: Ok(None) when missing, WRONGTYPE for other types.
 fn write_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut List>, ReplyError> {
-    match srv.lookup_write(db, key) {
-        None => Ok(None),
-        Some(Value::List(l)) => Ok(Some(l)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.write_typed(db, key)
 }
 
 /// Replies with one element as a bulk string.

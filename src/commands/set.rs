@@ -66,29 +66,18 @@ fn numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
 /// The set at `key` for reading: Ok(None) when missing, WRONGTYPE when the
 /// key holds another type.
 fn read_set<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a Set>, ReplyError> {
-    match srv.lookup_read(db, key) {
-        None => Ok(None),
-        Some(Value::Set(s)) => Ok(Some(s)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.read_typed(db, key)
 }
 
 /// The set at `key` for writing: Ok(None) when missing, WRONGTYPE when the
 /// key holds another type.
 fn write_set<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut Set>, ReplyError> {
-    match srv.lookup_write(db, key) {
-        None => Ok(None),
-        Some(Value::Set(s)) => Ok(Some(s)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.write_typed(db, key)
 }
 
 /// A set already looked up in this command (no statistics, no expiry).
 fn peek_set<'a>(srv: &'a Server, db: usize, key: &[u8]) -> Option<&'a Set> {
-    match srv.dbs[db].dict.get(key) {
-        Some(Value::Set(s)) => Some(s),
-        _ => None,
-    }
+    srv.peek_typed(db, key)
 }
 
 #[inline]

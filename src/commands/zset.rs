@@ -138,28 +138,17 @@ fn limits(srv: &Server) -> Limits {
 /// The sorted set at `key` for reading: Ok(None) when missing, WRONGTYPE
 /// for other types.
 fn read_zset<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a ZSet>, ReplyError> {
-    match srv.lookup_read(db, key) {
-        None => Ok(None),
-        Some(Value::ZSet(z)) => Ok(Some(z)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.read_typed(db, key)
 }
 
 /// The sorted set at `key` for writing.
 fn write_zset<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut ZSet>, ReplyError> {
-    match srv.lookup_write(db, key) {
-        None => Ok(None),
-        Some(Value::ZSet(z)) => Ok(Some(z)),
-        Some(_) => Err(ReplyError::wrong_type()),
-    }
+    srv.write_typed(db, key)
 }
 
 /// A sorted set already looked up in this command (no side effects).
 fn peek_zset<'a>(srv: &'a Server, db: usize, key: &[u8]) -> Option<&'a ZSet> {
-    match srv.dbs[db].dict.get(key) {
-        Some(Value::ZSet(z)) => Some(z),
-        _ => None,
-    }
+    srv.peek_typed(db, key)
 }
 
 fn peek_zset_mut<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> &'a mut ZSet {

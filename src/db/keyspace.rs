@@ -23,7 +23,65 @@ pub mod event {
     pub const NEW: u32 = 1 << 13;
 }
 
+/// A collection type stored in `Value` (List, Set, Hash, ZSet): lets the
+/// command families share one typed lookup instead of one copy each.
+pub trait TypedValue: Sized {
+    fn of(v: &Value) -> Option<&Self>;
+    fn of_mut(v: &mut Value) -> Option<&mut Self>;
+}
+
+macro_rules! typed_value {
+    ($t:ty, $variant:ident) => {
+        impl TypedValue for $t {
+            #[inline]
+            fn of(v: &Value) -> Option<&Self> {
+                match v {
+                    Value::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            #[inline]
+            fn of_mut(v: &mut Value) -> Option<&mut Self> {
+                match v {
+                    Value::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+typed_value!(crate::types::list::List, List);
+typed_value!(crate::types::set::Set, Set);
+typed_value!(crate::types::hash::Hash, Hash);
+typed_value!(crate::types::zset::ZSet, ZSet);
+
 impl Server {
+    /// The value at `key` as a `T` for reading (lookupKeyRead + checkType):
+    /// Ok(None) when missing, WRONGTYPE when it holds another type.
+    #[inline]
+    pub fn read_typed<T: TypedValue>(&mut self, db: usize, key: &[u8]) -> Result<Option<&T>, crate::commands::ReplyError> {
+        match self.lookup_read(db, key) {
+            None => Ok(None),
+            Some(v) => T::of(v).map(Some).ok_or_else(crate::commands::ReplyError::wrong_type),
+        }
+    }
+
+    /// The value at `key` as a `T` for writing (lookupKeyWrite + checkType).
+    #[inline]
+    pub fn write_typed<T: TypedValue>(&mut self, db: usize, key: &[u8]) -> Result<Option<&mut T>, crate::commands::ReplyError> {
+        match self.lookup_write(db, key) {
+            None => Ok(None),
+            Some(v) => T::of_mut(v).map(Some).ok_or_else(crate::commands::ReplyError::wrong_type),
+        }
+    }
+
+    /// A `T` already looked up in this command: no expiry, no statistics.
+    #[inline]
+    pub fn peek_typed<T: TypedValue>(&self, db: usize, key: &[u8]) -> Option<&T> {
+        self.dbs[db].dict.get(key).and_then(T::of)
+    }
+
     /// Deletes `key` if its deadline passed (expireIfNeeded). Returns true
     /// when the key is (now) logically absent because it expired.
     #[inline]
