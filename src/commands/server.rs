@@ -595,7 +595,7 @@ fn debug_object(ctx: &mut Ctx) -> CmdResult {
         Value::Int(n) if (0..10000).contains(n) => i32::MAX as i64,
         _ => 1,
     };
-    let line = format!(
+    let mut line = format!(
         "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
         val as *const Value,
         refcount,
@@ -604,6 +604,18 @@ fn debug_object(ctx: &mut Ctx) -> CmdResult {
         lru,
         crate::db::idle_seconds(lru),
     );
+    if let Value::List(l) = val {
+        // The quicklist details debug.c appends.
+        let nodes = l.node_count();
+        line.push_str(&format!(
+            " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+            nodes,
+            l.len() as f64 / nodes as f64,
+            l.fill(),
+            (l.compress_depth() != 0) as u8,
+            l.nodes().map(|n| n.bytes().len()).sum::<usize>(),
+        ));
+    }
     ctx.c.out.simple(&line);
     Ok(())
 }
@@ -991,7 +1003,9 @@ mod tests {
             ("z2", "encoding:skiplist serializedlength:32 "),
             ("z3", "encoding:skiplist serializedlength:2492 "),
             ("l", "encoding:quicklist serializedlength:26 "),
+            ("l", " lru_seconds_idle:0 ql_nodes:1 ql_avg_node:5.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:23\r\n"),
             ("l2", "encoding:quicklist serializedlength:49677 "),
+            ("l2", " ql_nodes:17 ql_avg_node:588.24 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:139009\r\n"),
             ("s", "encoding:intset serializedlength:17 "),
             ("s2", "encoding:hashtable serializedlength:7 "),
             ("hc", "encoding:hashtable serializedlength:16 "),
@@ -1000,6 +1014,12 @@ mod tests {
             let got = t.text(&["DEBUG", "OBJECT", k]);
             assert!(got.contains(w), "{}: {}", k, got);
         }
+        t.run(&["CONFIG", "SET", "list-compress-depth", "1"]);
+        t.run(&["CONFIG", "SET", "list-max-listpack-size", "5"]);
+        t.run(&["RPUSH", "l3", "a", "b", "c", "d", "e", "f", "g"]);
+        let got = t.text(&["DEBUG", "OBJECT", "l3"]);
+        let want = " ql_nodes:2 ql_avg_node:3.50 ql_listpack_max:5 ql_compressed:1 ql_uncompressed_size:35\r\n";
+        assert!(got.ends_with(want), "{}", got);
         // rdbcompression no: strings are measured uncompressed, as Redis does.
         t.run(&["CONFIG", "SET", "rdbcompression", "no"]);
         for (k, w) in [("hc", "serializedlength:205 "), ("l2", "serializedlength:139061 ")] {
