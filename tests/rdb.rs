@@ -89,8 +89,9 @@ fn cmd(parts: &[&[u8]]) -> Vec<Vec<u8>> {
     parts.iter().map(|p| p.to_vec()).collect()
 }
 
-/// The same varied dataset on any server: every string, list and set
-/// encoding, small and large, integers, binary data, TTLs, several dbs.
+/// The same varied dataset on any server: every string, list, set, hash
+/// and sorted set encoding, small and large, integers, binary data,
+/// special scores (infinities, -0, 1e300), TTLs, several dbs.
 /// Returns the keys whose encoding and TTL are compared.
 fn fill(c: &mut Raw) -> Vec<(usize, String)> {
     let mut cmds = Vec::new();
@@ -137,12 +138,51 @@ fn fill(c: &mut Raw) -> Vec<(usize, String)> {
     bigints.extend((0..1000).map(|i| (i * 37).to_string().into_bytes()));
     cmds.push(bigints);
     key(0, "many-ints");
+    // Hashes: listpack (small, integer fields and values) and hashtable
+    // (over 512 fields; a value over 64 bytes).
+    cmds.push(cmd(&[b"HSET", b"small-hash", b"a", b"1", b"b", b"-2", b"300000", b"x", b"empty", b"", b"text", b"hello world"]));
+    key(0, "small-hash");
+    let mut bh = vec![b"HSET".to_vec(), b"big-hash".to_vec()];
+    bh.extend((0..600).flat_map(|i| [format!("field:{}", i).into_bytes(), (i * 7919).to_string().into_bytes()]));
+    cmds.push(bh);
+    key(0, "big-hash");
+    cmds.push(cmd(&[b"HSET", b"fat-hash", b"f", &vec![b'v'; 100], b"g", &noise, b"7", b"8"]));
+    key(0, "fat-hash");
+    // Sorted sets: listpack (small, every kind of score) and skiplist
+    // (over 128 members; a member over 64 bytes).
+    cmds.push(cmd(&[
+        b"ZADD", b"small-zset", b"1.5", b"half", b"-inf", b"low", b"+inf", b"high", b"-0", b"negzero", b"1e300", b"huge",
+        b"42", b"int", b"-17", b"negint", b"0.1", b"tenth", b"3", b"12345",
+    ]));
+    key(0, "small-zset");
+    let mut bz = vec![b"ZADD".to_vec(), b"big-zset".to_vec()];
+    for i in 0..300 {
+        let score = match i % 6 {
+            0 => i.to_string(),
+            1 => format!("{}.5", i),
+            2 => format!("-{}", i * 1000),
+            3 => format!("{}e-3", i),
+            4 => format!("1e{}", i % 300),
+            _ => "7".to_string(),
+        };
+        bz.push(score.into_bytes());
+        bz.push(format!("m{}", i).into_bytes());
+    }
+    bz.extend(cmd(&[b"-inf", b"minus-inf", b"+inf", b"plus-inf", b"-0", b"neg-zero", b"1e300", b"1e300", b"1.5", b"1.5"]));
+    cmds.push(bz);
+    key(0, "big-zset");
+    cmds.push(cmd(&[b"ZADD", b"fat-zset", b"1", &vec![b'm'; 100], b"-0", b"z", b"+inf", b"i", b"2.5", &noise]));
+    key(0, "fat-zset");
     // TTLs far in the future, on every type.
     let at = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() + 3_600_000).to_string();
     cmds.push(cmd(&[b"SET", b"ttl-string", b"v", b"PXAT", at.as_bytes()]));
     cmds.push(cmd(&[b"PEXPIREAT", b"small-list", at.as_bytes()]));
     cmds.push(cmd(&[b"PEXPIREAT", b"intset", at.as_bytes()]));
     cmds.push(cmd(&[b"PEXPIREAT", b"k:7", at.as_bytes()]));
+    cmds.push(cmd(&[b"PEXPIREAT", b"small-hash", at.as_bytes()]));
+    cmds.push(cmd(&[b"PEXPIREAT", b"big-hash", at.as_bytes()]));
+    cmds.push(cmd(&[b"PEXPIREAT", b"small-zset", at.as_bytes()]));
+    cmds.push(cmd(&[b"PEXPIREAT", b"fat-zset", at.as_bytes()]));
     key(0, "ttl-string");
     key(0, "k:7");
     cmds.push(cmd(&[b"SELECT", b"3"]));
@@ -150,9 +190,21 @@ fn fill(c: &mut Raw) -> Vec<(usize, String)> {
     cmds.push(cmd(&[b"RPUSH", b"list-3", b"x"]));
     key(3, "in-db-3");
     key(3, "list-3");
+    cmds.push(cmd(&[b"HSET", b"hash-3", b"f", b"1", b"g", &vec![b'w'; 80]]));
+    cmds.push(cmd(&[b"ZADD", b"zset-3", b"-0", b"a", b"1e300", b"b", b"-inf", b"c"]));
+    cmds.push(cmd(&[b"PEXPIREAT", b"zset-3", at.as_bytes()]));
+    key(3, "hash-3");
+    key(3, "zset-3");
     cmds.push(cmd(&[b"SELECT", b"15"]));
     cmds.push(cmd(&[b"SADD", b"set-15", b"a", b"b"]));
     key(15, "set-15");
+    let mut z15 = vec![b"ZADD".to_vec(), b"zset-15".to_vec()];
+    z15.extend((0..200).flat_map(|i| [format!("{}", -i).into_bytes(), format!("member:{}", i).into_bytes()]));
+    cmds.push(z15);
+    cmds.push(cmd(&[b"HSET", b"hash-15", b"only", b"one"]));
+    cmds.push(cmd(&[b"PEXPIREAT", b"hash-15", at.as_bytes()]));
+    key(15, "zset-15");
+    key(15, "hash-15");
     cmds.push(cmd(&[b"SELECT", b"0"]));
     for r in pipeline(c, &cmds) {
         assert!(!r.starts_with(b"-"), "fill command failed: {}", s(&r));
@@ -196,6 +248,22 @@ fn save_then_restart_gives_the_identical_dataset() {
     let keys = fill(&mut c);
     let before = fingerprint(&mut c, &keys);
     assert_ne!(before.0, "+0000000000000000000000000000000000000000\r\n");
+    // The dataset really holds every encoding of the aggregates.
+    for want in [
+        ("0:small-hash", "listpack"),
+        ("0:big-hash", "hashtable"),
+        ("0:fat-hash", "hashtable"),
+        ("0:small-zset", "listpack"),
+        ("0:big-zset", "skiplist"),
+        ("0:fat-zset", "skiplist"),
+        ("3:hash-3", "hashtable"),
+        ("3:zset-3", "listpack"),
+        ("15:zset-15", "skiplist"),
+        ("15:hash-15", "listpack"),
+    ] {
+        let found = before.1.iter().any(|k| k.starts_with(&format!("{} ", want.0)) && k.contains(&format!("\n{} ", want.1)));
+        assert!(found, "{:?} not in {:?}", want, before.1);
+    }
     assert_eq!(c.call(&["SAVE"]), b"+OK\r\n");
     assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "0");
     assert!(a.output().contains("DB saved on disk"));

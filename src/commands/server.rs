@@ -474,57 +474,14 @@ pub fn dataset_digest(srv: &crate::server::Server) -> [u8; 20] {
     fin
 }
 
-/// rdbSaveLen: bytes of an RDB length prefix.
-fn rdb_len_size(n: usize) -> usize {
-    if n < 1 << 6 {
-        1
-    } else if n < 1 << 14 {
-        2
-    } else if n <= u32::MAX as usize {
-        5
-    } else {
-        9
-    }
-}
-
-/// rdbEncodeInteger: bytes of an integer stored in the special encodings.
-fn rdb_int_size(v: i64) -> Option<usize> {
-    if (-(1 << 7)..(1 << 7)).contains(&v) {
-        Some(2)
-    } else if (-(1 << 15)..(1 << 15)).contains(&v) {
-        Some(3)
-    } else if (-(1i64 << 31)..(1i64 << 31)).contains(&v) {
-        Some(5)
-    } else {
-        None
-    }
-}
-
-/// Bytes a string takes in an RDB file (rdbSaveRawString with
-/// rdbcompression yes): small integers specially encoded, longer strings
-/// LZF-compressed when that saves at least 4 bytes, else length + bytes.
-fn rdb_string_size(s: &[u8]) -> usize {
-    if s.len() <= 11 {
-        if let Some(n) = crate::util::num::parse_i64_strict(s).and_then(rdb_int_size) {
-            return n;
-        }
-    }
-    if s.len() > 20 {
-        if let Some(c) = crate::persistence::lzf::compress(s, s.len() - 4).map(|c| c.len()) {
-            return 1 + rdb_len_size(c) + rdb_len_size(s.len()) + c;
-        }
-    }
-    rdb_len_size(s.len()) + s.len()
-}
-
-/// rdbSavedObjectLen for a value.
-fn rdb_value_size(val: &Value) -> usize {
-    match val {
-        Value::Int(n) => rdb_int_size(*n).unwrap_or_else(|| rdb_string_size(n.to_string().as_bytes())),
-        _ => {
-            let mut buf = [0u8; 20];
-            rdb_string_size(val.string_bytes(&mut buf).unwrap_or_default())
-        }
+/// rdbSavedObjectLen: the bytes rdbSaveObject writes for the value (no
+/// type byte), measured by encoding it as SAVE would, LZF compression
+/// following rdbcompression as in Redis.
+fn rdb_value_size(val: &Value, compress: bool) -> usize {
+    let mut enc = crate::persistence::rdb::Encoder::new(compress);
+    match enc.save_value(val) {
+        Ok(()) => enc.buf.len(),
+        Err(_) => 0,
     }
 }
 
@@ -638,15 +595,27 @@ fn debug_object(ctx: &mut Ctx) -> CmdResult {
         Value::Int(n) if (0..10000).contains(n) => i32::MAX as i64,
         _ => 1,
     };
-    let line = format!(
+    let mut line = format!(
         "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
         val as *const Value,
         refcount,
         val.encoding(),
-        rdb_value_size(val),
+        rdb_value_size(val, ctx.srv.config.rdbcompression),
         lru,
         crate::db::idle_seconds(lru),
     );
+    if let Value::List(l) = val {
+        // The quicklist details debug.c appends.
+        let nodes = l.node_count();
+        line.push_str(&format!(
+            " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+            nodes,
+            l.len() as f64 / nodes as f64,
+            l.fill(),
+            (l.compress_depth() != 0) as u8,
+            l.nodes().map(|n| n.bytes().len()).sum::<usize>(),
+        ));
+    }
     ctx.c.out.simple(&line);
     Ok(())
 }
@@ -992,6 +961,71 @@ mod tests {
             assert!(got.ends_with(" lru_seconds_idle:0\r\n"), "{}", got);
         }
         t.check(&[("DEBUG OBJECT nokey", "-ERR no such key\r\n")]);
+    }
+
+    /// serializedlength of aggregates: the size rdbSaveObject writes, as
+    /// the Debian redis-server 7.0.15 reports it (scripts/oracle.py).
+    #[test]
+    fn debug_object_lengths_of_aggregates_match_redis() {
+        let mut t = TestServer::new();
+        let words = |v: &[&str]| -> Vec<String> { v.iter().map(|w| w.to_string()).collect() };
+        let mut big_hash = words(&["HSET", "h3"]);
+        big_hash.extend((0..600).flat_map(|i| [format!("f{}", i), format!("v{}", i)]));
+        let mut big_zset = words(&["ZADD", "z3"]);
+        big_zset.extend((0..200).flat_map(|i| [format!("{:.1}", i as f64 * 1.5), format!("m{}", i)]));
+        let mut big_list = words(&["RPUSH", "l2"]);
+        big_list.extend((0..10000).map(|i| format!("element:{}", i)));
+        let x100 = "x".repeat(100);
+        let y100 = "y".repeat(100);
+        let a200 = "a".repeat(200);
+        let writes: Vec<Vec<String>> = vec![
+            words(&["HSET", "h", "a", "1"]),
+            words(&["HSET", "h2", "f", &x100]),
+            big_hash,
+            words(&["ZADD", "z", "1.5", "a", "-inf", "b", "+inf", "c", "0", "d", "1e300", "e", "3", "f"]),
+            words(&["ZADD", "z2", "1", &y100, "2", "b"]),
+            big_zset,
+            words(&["RPUSH", "l", "a", "b", "1", "-2", "300000"]),
+            big_list,
+            words(&["SADD", "s", "1", "2", "3", "-4"]),
+            words(&["SADD", "s2", "a", "b", "c"]),
+            words(&["HSET", "hc", "f", &a200]),
+        ];
+        for w in &writes {
+            let args: Vec<&str> = w.iter().map(|a| a.as_str()).collect();
+            t.run(&args);
+        }
+        let want = [
+            ("h", "encoding:listpack serializedlength:13 "),
+            ("h2", "encoding:hashtable serializedlength:16 "),
+            ("h3", "encoding:hashtable serializedlength:5782 "),
+            ("z", "encoding:listpack serializedlength:66 "),
+            ("z2", "encoding:skiplist serializedlength:32 "),
+            ("z3", "encoding:skiplist serializedlength:2492 "),
+            ("l", "encoding:quicklist serializedlength:26 "),
+            ("l", " lru_seconds_idle:0 ql_nodes:1 ql_avg_node:5.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:23\r\n"),
+            ("l2", "encoding:quicklist serializedlength:49677 "),
+            ("l2", " ql_nodes:17 ql_avg_node:588.24 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:139009\r\n"),
+            ("s", "encoding:intset serializedlength:17 "),
+            ("s2", "encoding:hashtable serializedlength:7 "),
+            ("hc", "encoding:hashtable serializedlength:16 "),
+        ];
+        for (k, w) in want {
+            let got = t.text(&["DEBUG", "OBJECT", k]);
+            assert!(got.contains(w), "{}: {}", k, got);
+        }
+        t.run(&["CONFIG", "SET", "list-compress-depth", "1"]);
+        t.run(&["CONFIG", "SET", "list-max-listpack-size", "5"]);
+        t.run(&["RPUSH", "l3", "a", "b", "c", "d", "e", "f", "g"]);
+        let got = t.text(&["DEBUG", "OBJECT", "l3"]);
+        let want = " ql_nodes:2 ql_avg_node:3.50 ql_listpack_max:5 ql_compressed:1 ql_uncompressed_size:35\r\n";
+        assert!(got.ends_with(want), "{}", got);
+        // rdbcompression no: strings are measured uncompressed, as Redis does.
+        t.run(&["CONFIG", "SET", "rdbcompression", "no"]);
+        for (k, w) in [("hc", "serializedlength:205 "), ("l2", "serializedlength:139061 ")] {
+            let got = t.text(&["DEBUG", "OBJECT", k]);
+            assert!(got.contains(w), "{}: {}", k, got);
+        }
     }
 
     #[test]
