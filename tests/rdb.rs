@@ -602,3 +602,46 @@ fn corrupt_or_truncated_files_stop_startup_cleanly() {
     assert!(out.contains("Wrong signature trying to load DB from file"), "{}", out);
     assert!(out.contains("Fatal error loading the DB: Invalid argument. Exiting."), "{}", out);
 }
+
+#[test]
+fn clients_get_loading_while_a_big_dataset_loads() {
+    // About 200 MB of RDB: long enough to load that clients connect midway.
+    let mut a = Server::start_with(&["--enable-debug-command", "yes"]);
+    let mut c = a.raw();
+    c.set_timeout(std::time::Duration::from_secs(60));
+    assert_eq!(c.call(&["DEBUG", "POPULATE", "2000000", "key", "100"]), b"+OK\r\n");
+    assert_eq!(c.call(&["SAVE"]), b"+OK\r\n");
+    a.terminate();
+    let dir = dir_arg(a.dir());
+    let port = common::free_port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ferrodis-server"))
+        .args(["--port", &port.to_string(), "--save", "", "--dir", &dir])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let (mut saw_loading, mut saw_info_loading) = (false, false);
+    let value = loop {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "the dataset never finished loading");
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            continue;
+        }
+        let mut r = Raw::connect(port);
+        r.set_timeout(std::time::Duration::from_secs(30));
+        let got = r.call(&["GET", "key:123"]);
+        if got == b"-LOADING Redis is loading the dataset in memory\r\n" {
+            saw_loading = true;
+            let info = s(&r.call(&["INFO", "persistence"]));
+            saw_info_loading |= info.contains("loading:1\r\n") && info.contains("loading_loaded_perc:");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            continue;
+        }
+        break got;
+    };
+    assert_eq!(&value[..5], b"$100\r");
+    assert!(saw_loading, "no client was ever told -LOADING");
+    assert!(saw_info_loading, "INFO never showed loading:1 with progress");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -244,6 +244,10 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
         reject(srv, c, Some(id), e);
         return;
     }
+    if srv.loading.is_some() && !cmd.has(flag::LOADING) {
+        reject(srv, c, Some(id), ReplyError::fixed("LOADING Redis is loading the dataset in memory"));
+        return;
+    }
     if c.in_multi() && !multi::runs_inside_multi(top_level_name(srv, id)) {
         multi::queue(srv, c, argv, id);
         c.out.raw(b"+QUEUED\r\n");

@@ -1076,6 +1076,17 @@ pub fn load_dump_payload(p: &[u8], cfg: &LoadConfig) -> Result<Option<Value>, Lo
 /// hold part of the data: callers load into fresh databases and keep
 /// them only on success.
 pub fn load_snapshot<R: Read>(r: R, dbs: &mut [Db], cfg: &LoadConfig) -> Result<LoadStats, LoadError> {
+    load_snapshot_progress(r, dbs, cfg, &mut |_| {})
+}
+
+/// Bytes read between two calls of the progress callback
+/// (loading-process-events-interval-bytes, 2 MB in Redis).
+const PROGRESS_INTERVAL: u64 = 2 * 1024 * 1024;
+
+/// `load_snapshot`, calling `progress(bytes read so far)` every 2 MB so
+/// the caller can keep serving clients while a big file loads.
+pub fn load_snapshot_progress<R: Read>(r: R, dbs: &mut [Db], cfg: &LoadConfig, progress: &mut dyn FnMut(u64)) -> Result<LoadStats, LoadError> {
+    let mut next_report = PROGRESS_INTERVAL;
     let mut rd = Reader::new(r);
     let mut stats = LoadStats::default();
     let magic: [u8; 9] = match rd.array() {
@@ -1198,6 +1209,10 @@ pub fn load_snapshot<R: Read>(r: R, dbs: &mut [Db], cfg: &LoadConfig) -> Result<
             d.set_expire(&key, when);
         }
         stats.keys_loaded += 1;
+        if rd.offset() >= next_report {
+            next_report = rd.offset() + PROGRESS_INTERVAL;
+            progress(rd.offset());
+        }
     }
     if ver >= 5 {
         let computed = rd.crc;

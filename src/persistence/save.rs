@@ -396,6 +396,17 @@ impl Server {
         self.rdb_load_mode(Some(merge))
     }
 
+    /// Replaces the live databases with freshly loaded ones; the old data
+    /// is freed on the lazyfree thread.
+    fn install_loaded_dbs(&mut self, dbs: Vec<Db>) {
+        for (i, fresh) in dbs.into_iter().enumerate() {
+            let mut old = std::mem::replace(&mut self.dbs[i], fresh);
+            if !old.is_empty() {
+                self.lazyfree.free(old.take_all());
+            }
+        }
+    }
+
     fn rdb_load_mode(&mut self, add: Option<bool>) -> Result<Option<LoadStats>, LoadFailure> {
         let file = match File::open(&self.config.dbfilename) {
             Ok(f) => f,
@@ -432,25 +443,25 @@ impl Server {
                 }
             }
         } else {
-            for (i, fresh) in dbs.into_iter().enumerate() {
-                let mut old = std::mem::replace(&mut self.dbs[i], fresh);
-                if !old.is_empty() {
-                    self.lazyfree.free(old.take_all());
-                }
-            }
+            self.install_loaded_dbs(dbs);
         }
         self.rdb.last_load = stats;
-        if stats.empty_keys_skipped > 0 {
-            log::info!(
-                "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
-                stats.keys_loaded,
-                stats.keys_expired,
-                stats.empty_keys_skipped
-            );
-        } else {
-            log::info!("Done loading RDB, keys loaded: {}, keys expired: {}.", stats.keys_loaded, stats.keys_expired);
-        }
+        log_loaded(&stats);
         Ok(Some(stats))
+    }
+}
+
+/// The "Done loading RDB" line, as Redis prints it.
+fn log_loaded(stats: &LoadStats) {
+    if stats.empty_keys_skipped > 0 {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+            stats.keys_loaded,
+            stats.keys_expired,
+            stats.empty_keys_skipped
+        );
+    } else {
+        log::info!("Done loading RDB, keys loaded: {}, keys expired: {}.", stats.keys_loaded, stats.keys_expired);
     }
 }
 
@@ -489,6 +500,47 @@ impl LoadFailure {
 }
 
 /// loadDataFromDisk at start-up: false when the server must exit(1).
+/// The start-up load, serving clients meanwhile: every 2 MB of file
+/// `serve` runs the reactor once without blocking, and commands not flagged
+/// `loading` get `-LOADING` (Redis's processEventsWhileBlocked). The file
+/// loads into fresh databases that replace the (empty) live ones at the end.
+pub fn load_data_from_disk_serving(srv: &mut Server, serve: &mut dyn FnMut(&mut Server)) -> bool {
+    let start = Instant::now();
+    let file = match File::open(&srv.config.dbfilename) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return true,
+        Err(e) => {
+            LoadFailure::Open(e).log();
+            return false;
+        }
+    };
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let cfg = LoadConfig::from_config(&srv.config, unix_ms());
+    let mut dbs: Vec<Db> = (0..srv.dbs.len()).map(Db::new).collect();
+    let reader = io::BufReader::with_capacity(1 << 20, file);
+    srv.loading = Some(crate::server::Loading { start_unix: unix_ms() / 1000, started: start, total_bytes: total, loaded_bytes: 0 });
+    let result = rdb::load_snapshot_progress(reader, &mut dbs, &cfg, &mut |offset| {
+        if let Some(l) = srv.loading.as_mut() {
+            l.loaded_bytes = offset;
+        }
+        serve(srv);
+    });
+    srv.loading = None;
+    match result {
+        Ok(stats) => {
+            srv.install_loaded_dbs(dbs);
+            srv.rdb.last_load = stats;
+            log_loaded(&stats);
+            log::info!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64());
+            true
+        }
+        Err(e) => {
+            LoadFailure::Load(e).log();
+            false
+        }
+    }
+}
+
 pub fn load_data_from_disk(srv: &mut Server) -> bool {
     let start = Instant::now();
     match srv.rdb_load() {

@@ -364,7 +364,7 @@ impl Server {
         let _ = write!(
             out,
             "# Persistence\r\n\
-             loading:0\r\n\
+             loading:{}\r\n\
              async_loading:0\r\n\
              current_cow_peak:0\r\n\
              current_cow_size:0\r\n\
@@ -394,6 +394,7 @@ impl Server {
              aof_last_cow_size:0\r\n\
              module_fork_in_progress:0\r\n\
              module_fork_last_cow_size:0\r\n",
+            self.loading.is_some() as u8,
             self.dirty,
             self.rdb.child_pid.is_some() as u8,
             self.lastsave,
@@ -405,6 +406,21 @@ impl Server {
             self.rdb.last_load.keys_expired,
             self.rdb.last_load.keys_loaded,
         );
+        // Progress of a load in progress, as Redis appends it.
+        if let Some(l) = &self.loading {
+            let elapsed = l.started.elapsed().as_secs_f64();
+            let perc = if l.total_bytes > 0 { l.loaded_bytes as f64 * 100.0 / l.total_bytes as f64 } else { 0.0 };
+            let eta = if l.loaded_bytes > 0 && elapsed > 0.0 {
+                ((l.total_bytes.saturating_sub(l.loaded_bytes)) as f64 / (l.loaded_bytes as f64 / elapsed)) as i64
+            } else {
+                1
+            };
+            let _ = write!(
+                out,
+                "loading_start_time:{}\r\nloading_total_bytes:{}\r\nloading_rdb_used_mem:0\r\nloading_loaded_bytes:{}\r\nloading_loaded_perc:{:.2}\r\nloading_eta_seconds:{}\r\n",
+                l.start_unix, l.total_bytes, l.loaded_bytes, perc, eta
+            );
+        }
     }
 
     fn info_stats(&self, out: &mut String) {

@@ -238,6 +238,15 @@ pub struct ShutdownRequest {
     pub client: Option<usize>,
 }
 
+/// Progress of the start-up load (INFO loading_*), while it runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Loading {
+    pub start_unix: i64,
+    pub started: Instant,
+    pub total_bytes: u64,
+    pub loaded_bytes: u64,
+}
+
 /// CLIENT PAUSE state.
 #[derive(Clone, Copy, Debug)]
 pub struct Pause {
@@ -312,6 +321,8 @@ pub struct Server {
     pub propagation: propagate::Propagation,
     /// Snapshot bookkeeping: BGSAVE child, last save status, load counters.
     pub rdb: crate::persistence::RdbState,
+    /// Set while the dataset is being loaded at start-up (-LOADING).
+    pub loading: Option<Loading>,
 }
 
 impl Server {
@@ -368,6 +379,7 @@ impl Server {
             watches: watch::Watches::default(),
             propagation: propagate::Propagation::default(),
             rdb: crate::persistence::RdbState::default(),
+            loading: None,
         };
         srv.set_notify_flags(notify_flags);
         srv

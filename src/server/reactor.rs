@@ -175,29 +175,7 @@ impl Reactor {
             }
             srv.now_ms = unix_ms();
             spin = if events.is_empty() { spin.saturating_sub(1) } else { SPIN_POLLS };
-            for ev in events.iter() {
-                let t = ev.token().0;
-                if t < self.tcp.len() {
-                    self.accept_tcp(srv, t);
-                } else if t == UNIX_LISTENER {
-                    self.accept_unix(srv);
-                } else if t >= CLIENT_TOKEN_OFFSET {
-                    let idx = t - CLIENT_TOKEN_OFFSET;
-                    if ev.is_writable() {
-                        self.write_client(srv, idx);
-                    }
-                    if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
-                        self.read_client(srv, idx);
-                    }
-                }
-            }
-            // Clients that still had input (fairness cap, unpaused clients).
-            if !srv.pending_reads.is_empty() {
-                let pending = std::mem::take(&mut srv.pending_reads);
-                for idx in pending {
-                    self.read_client(srv, idx);
-                }
-            }
+            self.dispatch(srv, &events);
             if Instant::now() >= next_cron {
                 srv.cron();
                 next_cron = Instant::now() + Duration::from_micros(1_000_000 / srv.hz.max(1) as u64);
@@ -217,6 +195,49 @@ impl Reactor {
                     return;
                 }
             }
+        }
+    }
+
+    /// Accepts, reads (running commands) and writes for the ready events,
+    /// then for clients that still have buffered input.
+    fn dispatch(&mut self, srv: &mut Server, events: &Events) {
+        for ev in events.iter() {
+            let t = ev.token().0;
+            if t < self.tcp.len() {
+                self.accept_tcp(srv, t);
+            } else if t == UNIX_LISTENER {
+                self.accept_unix(srv);
+            } else if t >= CLIENT_TOKEN_OFFSET {
+                let idx = t - CLIENT_TOKEN_OFFSET;
+                if ev.is_writable() {
+                    self.write_client(srv, idx);
+                }
+                if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
+                    self.read_client(srv, idx);
+                }
+            }
+        }
+        // Clients that still had input (fairness cap, unpaused clients).
+        if !srv.pending_reads.is_empty() {
+            let pending = std::mem::take(&mut srv.pending_reads);
+            for idx in pending {
+                self.read_client(srv, idx);
+            }
+        }
+    }
+
+    /// One non-blocking turn of the loop while the dataset loads
+    /// (processEventsWhileBlocked): clients connect and get answers,
+    /// `-LOADING` for the commands that need the data.
+    pub fn serve_while_loading(&mut self, srv: &mut Server) {
+        let mut events = Events::with_capacity(256);
+        if self.poll.poll(&mut events, Some(Duration::ZERO)).is_ok() {
+            srv.now_ms = unix_ms();
+            self.dispatch(srv, &events);
+        }
+        let writes = std::mem::take(&mut srv.pending_writes);
+        for idx in writes {
+            self.write_client(srv, idx);
         }
     }
 

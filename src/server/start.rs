@@ -90,7 +90,7 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
     log::warn!("Server initialized");
-    if !crate::persistence::save::load_data_from_disk(&mut srv) {
+    if !crate::persistence::save::load_data_from_disk_serving(&mut srv, &mut |srv| reactor.serve_while_loading(srv)) {
         return 1;
     }
     log::info!("Ready to accept connections");

@@ -111,6 +111,9 @@ impl Server {
                 // Make sure it is our process answering, not another one
                 // that took the port between free_port() and our bind.
                 if server_pid(port) == Some(child.id()) {
+                    // PING answers while a dataset still loads (as in
+                    // Redis): wait until the data is there.
+                    wait_loaded(port, deadline);
                     return Ok((child, port, log));
                 }
                 let _ = child.kill();
@@ -232,6 +235,19 @@ fn ping(port: u16) -> bool {
     }
     let mut buf = [0u8; 7];
     s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+}
+
+/// Waits until INFO persistence reports `loading:0`.
+fn wait_loaded(port: u16, deadline: Instant) {
+    let mut c = Raw::connect(port);
+    c.set_timeout(Duration::from_secs(5));
+    loop {
+        let info = String::from_utf8_lossy(&c.call(&["INFO", "persistence"])).into_owned();
+        if !info.contains("loading:1") || Instant::now() > deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// The `process_id` that INFO server reports on `port`.
