@@ -1,10 +1,10 @@
-# ferrodis: make run | make test | make bench | make memory | make build | make clean
+# ferrodis: make run | make test | make bench | make bench-types | make bench-rdb | make memory | make build | make clean
 CARGO ?= cargo
 CONF  ?= conf/redis.conf
 ARGS  ?=
 BIN   := target/release/ferrodis-server
 
-.PHONY: build run test bench memory clean
+.PHONY: build run test bench bench-types bench-rdb memory clean
 
 build:
 	$(CARGO) build --release
@@ -27,6 +27,15 @@ test:
 bench: build
 	bash scripts/bench.sh
 	bash scripts/bench-pubsub.sh
+
+# Issue 4: sorted sets, HyperLogLog and bitmaps (ZADD, ZPOPMIN, ZRANGE/ZRANK/
+# ZINCRBY on a 1M-member zset, PFADD, PFCOUNT, SETBIT, BITCOUNT on 1 MB).
+bench-types: build
+	PRESET=types bash scripts/bench.sh
+
+# Issue 5: SAVE / BGSAVE time, dump.rdb size and load time.
+bench-rdb: build
+	bash scripts/bench-rdb.sh
 
 memory: build
 	bash scripts/memory.sh

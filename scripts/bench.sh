@@ -12,11 +12,38 @@
 #   REQUESTS             requests per run (default 100000 at -P 1, 500000 deeper)
 #   KEYSPACE=100000      redis-benchmark -r (random keys, so GET finds SET's keys)
 #   FERRODIS_BIN         default target/release/ferrodis-server (built if missing)
+#   COMMANDS             custom commands, "name=redis-benchmark args" entries
+#                        separated by ';', e.g.
+#                          COMMANDS='zrank=ZRANK bigz member:__rand_int__;bitcount=-n 20000 BITCOUNT bitstr'
+#                        The args go after the common options, so a leading
+#                        "-n N" or "-r N" overrides REQUESTS/KEYSPACE for that
+#                        entry. -r zero-pads __rand_int__ to 12 digits, which
+#                        matches the member:%012d members of the bigz setup.
+#   SETUP                setup steps run once on both servers before any run,
+#                        space-separated: bigz (ZADD 1M members member:%012d,
+#                        score = N, into "bigz"), bitstr (a 1 MB string of
+#                        pseudo-random bytes in "bitstr"), hll (PFADD 100k
+#                        elements into "hll"). Both servers get byte-identical
+#                        input through redis-cli --pipe.
+#   PRESET=types         the issue-4 data-type set (what `make bench-types`
+#                        runs): sets TESTS, COMMANDS and SETUP unless given.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+if [[ "${PRESET:-}" == types ]]; then
+    TESTS="${TESTS-zadd,zpopmin}"
+    KEYSPACE="${KEYSPACE:-1000000}"
+    SETUP="${SETUP-bigz bitstr hll}"
+    # ZRANGE takes a fixed window: __rand_int__ is zero-padded, which redis
+    # does not accept as an integer. SETBIT takes a fixed offset for the same
+    # reason. BITCOUNT scans the whole 1 MB per call, so it runs fewer requests.
+    COMMANDS="${COMMANDS-zrange=ZRANGE bigz 500000 500009;zrank=ZRANK bigz member:__rand_int__;zincrby=ZINCRBY bigz 1 member:__rand_int__;pfadd=PFADD hll2 el:__rand_int__;pfcount=PFCOUNT hll;setbit=SETBIT bitstr 123456 1;bitcount=-n 20000 BITCOUNT bitstr}"
+fi
+
 ROUNDS="${ROUNDS:-3}"
-TESTS="${TESTS:-ping,set,get,incr,mset}"
+TESTS="${TESTS-ping,set,get,incr,mset}"
+COMMANDS="${COMMANDS:-}"
+SETUP="${SETUP:-}"
 PIPELINES="${PIPELINES:-1 16}"
 CLIENTS="${CLIENTS:-50}"
 KEYSPACE="${KEYSPACE:-100000}"
@@ -33,11 +60,80 @@ start_server ferrodis "$FERRODIS_BIN" "$ferrodis_port"
 echo "redis-server $(redis-server --version | grep -o 'v=[^ ]*') on port $redis_port," \
     "ferrodis ($FERRODIS_BIN) on port $ferrodis_port"
 echo "rounds=$ROUNDS clients=$CLIENTS tests=$TESTS keyspace=$KEYSPACE"
+[[ -n "$SETUP" ]] && echo "setup: $SETUP"
+[[ -n "$COMMANDS" ]] && echo "commands: $COMMANDS"
+
+# Setup data: RESP written once by python, piped into both servers.
+gen_setup() {
+    python3 - "$1" <<'PY'
+import random, sys
+what = sys.argv[1]
+out = sys.stdout.buffer
+def cmd(*args):
+    parts = [b"*%d\r\n" % len(args)]
+    for a in args:
+        if isinstance(a, str):
+            a = a.encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    out.write(b"".join(parts))
+if what == "bigz":
+    cmd("DEL", "bigz")
+    for start in range(0, 1000000, 1000):
+        args = ["ZADD", "bigz"]
+        for i in range(start, start + 1000):
+            args += [str(i), "member:%012d" % i]
+        cmd(*args)
+elif what == "bitstr":
+    rnd = random.Random(42)
+    cmd("DEL", "bitstr")
+    chunk = 64 * 1024
+    for off in range(0, 1 << 20, chunk):
+        cmd("SETRANGE", "bitstr", str(off), bytes(rnd.getrandbits(8) for _ in range(chunk)))
+elif what == "hll":
+    cmd("DEL", "hll", "hll2")
+    for start in range(0, 100000, 1000):
+        cmd("PFADD", "hll", *["el:%d" % i for i in range(start, start + 1000)])
+else:
+    sys.exit("unknown setup step: " + what)
+PY
+}
+for step in $SETUP; do
+    gen_setup "$step" >"$WORK_DIR/setup.$step.resp"
+    for port in "$redis_port" "$ferrodis_port"; do
+        redis-cli -p "$port" --pipe <"$WORK_DIR/setup.$step.resp" >"$WORK_DIR/pipe.out" 2>&1 || {
+            echo "setup $step failed on port $port:" >&2
+            cat "$WORK_DIR/pipe.out" >&2
+            exit 1
+        }
+        grep -q 'errors: 0,' "$WORK_DIR/pipe.out" || {
+            echo "setup $step reported errors on port $port:" >&2
+            cat "$WORK_DIR/pipe.out" >&2
+            exit 1
+        }
+    done
+    rm -f "$WORK_DIR/setup.$step.resp"
+done
+if [[ -n "$SETUP" ]]; then
+    for port in "$redis_port" "$ferrodis_port"; do
+        echo "  port $port: dbsize=$(redis-cli -p "$port" dbsize)" \
+            "zcard(bigz)=$(redis-cli -p "$port" zcard bigz)" \
+            "strlen(bitstr)=$(redis-cli -p "$port" strlen bitstr)" \
+            "bitcount(bitstr)=$(redis-cli -p "$port" bitcount bitstr)" \
+            "pfcount(hll)=$(redis-cli -p "$port" pfcount hll)"
+    done
+fi
 
 # One redis-benchmark run: appends "TEST<TAB>rps" lines to a results file.
 run_one() {
     local server=$1 port=$2 depth=$3 test=$4 n=$5
-    redis-benchmark -p "$port" -c "$CLIENTS" -n "$n" -P "$depth" -r "$KEYSPACE" -t "$test" --csv -q \
+    local what=(-t "$test") label=""
+    if [[ "$test" == cmd:* ]]; then
+        # Custom command "cmd:name=args": label the result with name.
+        local entry=${test#cmd:}
+        label=${entry%%=*}
+        read -r -a what <<<"${entry#*=}"
+    fi
+    redis-benchmark -p "$port" -c "$CLIENTS" -n "$n" -P "$depth" -r "$KEYSPACE" --csv -q "${what[@]}" \
         >"$WORK_DIR/out.csv" 2>"$WORK_DIR/err.txt" || {
         echo "redis-benchmark failed against $server (port $port):" >&2
         cat "$WORK_DIR/out.csv" "$WORK_DIR/err.txt" >&2
@@ -49,11 +145,25 @@ run_one() {
         exit 1
     fi
     # "MSET (10 keys)","123.45",... -> MSET<TAB>123.45
-    awk -F'","' 'NR > 1 { gsub(/"/, "", $1); sub(/ \(.*/, "", $1); print $1 "\t" $2 }' \
+    awk -F'","' -v label="$label" 'NR > 1 { gsub(/"/, "", $1); sub(/ \(.*/, "", $1);
+        if (label != "") $1 = label; print $1 "\t" $2 }' \
         "$WORK_DIR/out.csv" >>"$WORK_DIR/$server.$depth.tsv"
 }
 
-IFS=',' read -r -a test_list <<<"$TESTS"
+test_list=()
+[[ -n "$TESTS" ]] && IFS=',' read -r -a test_list <<<"$TESTS"
+if [[ -n "$COMMANDS" ]]; then
+    IFS=';' read -r -a cmd_list <<<"$COMMANDS"
+    for c in "${cmd_list[@]}"; do
+        c="${c#"${c%%[![:space:]]*}"}"
+        [[ -z "$c" ]] && continue
+        if [[ "$c" != *=* ]]; then
+            echo "COMMANDS entry without name=: $c" >&2
+            exit 1
+        fi
+        test_list+=("cmd:$c")
+    done
+fi
 for depth in $PIPELINES; do
     if [[ -n "${REQUESTS:-}" ]]; then n=$REQUESTS
     elif ((depth == 1)); then n=100000
