@@ -6,47 +6,8 @@
 
 mod common;
 
-use common::{free_port, resp, Raw, Server, TempDir};
-use std::process::{Child, Command, Stdio};
+use common::{resp, Raw, RealRedis, Server};
 use std::time::{Duration, Instant};
-
-/// Debian's redis-server on a free port (the oracle), killed on drop.
-struct RealRedis {
-    child: Child,
-    port: u16,
-    _dir: TempDir,
-}
-
-impl RealRedis {
-    fn start() -> RealRedis {
-        let dir = TempDir::new("oracle");
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cannot run redis-server: run scripts/install-deps.sh");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start on port {}", port);
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        RealRedis { child, port, _dir: dir }
-    }
-
-    fn raw(&self) -> Raw {
-        Raw::connect(self.port)
-    }
-}
-
-impl Drop for RealRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// xorshift64*: reproducible random elements (the seed is printed on failure).
 struct Rng(u64);

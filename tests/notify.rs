@@ -5,43 +5,8 @@
 
 mod common;
 
-use common::{free_port, Raw, TempDir};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// The real redis-server on a free port, killed on drop.
-struct RealRedis {
-    child: Child,
-    port: u16,
-    _dir: TempDir,
-}
-
-impl RealRedis {
-    fn start() -> RealRedis {
-        let dir = TempDir::new("redis");
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--enable-debug-command", "yes", "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server (Debian package redis-server) must be installed");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        RealRedis { child, port, _dir: dir }
-    }
-}
-
-impl Drop for RealRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{Raw, RealRedis};
+use std::time::Duration;
 
 /// Splits a pmessage push into (channel, payload).
 fn parse_pmessage(b: &[u8]) -> Option<(String, String)> {

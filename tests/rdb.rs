@@ -6,63 +6,10 @@
 
 mod common;
 
-use common::{free_port, resp, run_tool, Raw, Server, TempDir};
+use common::{free_port, resp, run_tool, Raw, Server, TempDir, RealRedis};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A real redis-server (Debian 7.0.15) in `dir`, killed on drop.
-struct RealRedis {
-    child: Child,
-    port: u16,
-}
-
-impl RealRedis {
-    fn start(dir: &Path, extra: &[&str]) -> RealRedis {
-        for _ in 0..5 {
-            let port = free_port();
-            let log = std::fs::File::create(dir.join(format!("redis-{}.log", port))).unwrap();
-            let mut child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--enable-debug-command", "yes", "--dir"])
-                .arg(dir)
-                .args(extra)
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().unwrap())
-                .stderr(log)
-                .spawn()
-                .expect("redis-server must be installed (scripts/install-deps.sh)");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-                    use std::io::{Read, Write};
-                    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
-                    let mut b = [0u8; 7];
-                    if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut b).is_ok() && &b == b"+PONG\r\n" {
-                        return RealRedis { child, port };
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("redis-server did not start");
-    }
-
-    fn raw(&self) -> Raw {
-        Raw::connect(self.port)
-    }
-}
-
-impl Drop for RealRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn s(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -292,7 +239,7 @@ fn save_then_restart_gives_the_identical_dataset() {
 fn a_dump_written_by_redis_server_loads_identically() {
     let dir = TempDir::new("redis-dump");
     let (before, keys) = {
-        let r = RealRedis::start(dir.path(), &[]);
+        let r = RealRedis::start_in(dir.path(), &[]);
         let mut c = r.raw();
         let keys = fill(&mut c);
         let fp = fingerprint(&mut c, &keys);
@@ -322,7 +269,7 @@ fn our_dump_loads_in_redis_server_and_passes_redis_check_rdb() {
     assert_eq!(c.call(&["SAVE"]), b"+OK\r\n");
     let check = run_tool("redis-check-rdb", &[&file.display().to_string()], b"");
     assert!(check.status.success(), "{}", s(&check.stdout));
-    let r = RealRedis::start(a.dir(), &[]);
+    let r = RealRedis::start_in(a.dir(), &[]);
     let mut rc = r.raw();
     assert_eq!(fingerprint(&mut rc, &keys), before);
 }
@@ -355,7 +302,7 @@ fn transfer(from: &mut Raw, to: &mut Raw, db: usize, k: &str) {
 #[test]
 fn dump_and_restore_interoperate_both_ways() {
     let dir = TempDir::new("dump-restore");
-    let r = RealRedis::start(dir.path(), &[]);
+    let r = RealRedis::start_in(dir.path(), &[]);
     let ours = Server::start_with(&["--enable-debug-command", "yes"]);
     let (mut rc, mut oc) = (r.raw(), ours.raw());
     let keys = fill(&mut rc);
@@ -478,7 +425,7 @@ fn failed_bgsave_refuses_writes_with_misconf_as_redis_does() {
     };
     let dir = TempDir::new("misconf");
     let theirs = {
-        let r = RealRedis::start(dir.path(), &["--save", "3600", "1"]);
+        let r = RealRedis::start_in(dir.path(), &["--save", "3600", "1"]);
         std::fs::create_dir_all(dir.path().join("dump.rdb")).unwrap();
         let mut c = r.raw();
         run(&mut c)

@@ -539,3 +539,73 @@ pub fn reply_len(b: &[u8]) -> Option<usize> {
         other => panic!("not a RESP reply (type byte {:?}): {}", other as char, esc(&b[..line_end.min(80)])),
     }
 }
+
+/// Debian's redis-server (7.0.15), the oracle of the differential tests,
+/// on a free port with `--save "" --appendonly no --enable-debug-command
+/// yes`; killed on drop. A missing redis-server fails the test (see
+/// scripts/install-deps.sh).
+pub struct RealRedis {
+    child: Child,
+    pub port: u16,
+    _dir: Option<TempDir>,
+}
+
+impl RealRedis {
+    /// In a private temp directory.
+    pub fn start() -> RealRedis {
+        RealRedis::start_with(&[])
+    }
+
+    /// In a private temp directory, with more `--directive value` arguments.
+    pub fn start_with(extra: &[&str]) -> RealRedis {
+        let dir = TempDir::new("oracle");
+        let mut r = RealRedis::start_in(dir.path(), extra);
+        r._dir = Some(dir);
+        r
+    }
+
+    /// In `dir` (which outlives it), so tests can hand dump files back and forth.
+    pub fn start_in(dir: &Path, extra: &[&str]) -> RealRedis {
+        for _ in 0..5 {
+            let port = free_port();
+            let log = std::fs::File::create(dir.join(format!("redis-{}.log", port))).expect("create redis-server log");
+            let mut child = Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--enable-debug-command", "yes", "--dir"])
+                .arg(dir)
+                .args(extra)
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().unwrap())
+                .stderr(log)
+                .spawn()
+                .expect("redis-server must be installed (scripts/install-deps.sh)");
+            let deadline = Instant::now() + START_TIMEOUT;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if ping(port) {
+                    return RealRedis { child, port, _dir: None };
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("redis-server did not start");
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn raw(&self) -> Raw {
+        Raw::connect(self.port)
+    }
+}
+
+impl Drop for RealRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
