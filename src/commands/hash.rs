@@ -1,7 +1,7 @@
 //! The hash type's commands; mirrors t_hash.c.
 
 use super::errors::{CmdResult, ReplyError};
-use super::keys::{parse_cursor, parse_scan_options, ScanOptions};
+use super::keys::{parse_cursor, parse_scan_options, reply_scan, scan_walk, ScanOptions};
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -425,22 +425,17 @@ pub fn hscan(ctx: &mut Ctx) -> CmdResult {
     let db = ctx.c.db;
     let key = ctx.arg(1);
     if read_hash(ctx.srv, db, key)?.is_none() {
-        let out = &mut ctx.c.out;
-        out.array(2);
-        out.bulk(b"0");
-        out.array(0);
+        reply_scan(&mut ctx.c.out, 0, &[]);
         return Ok(());
     }
     // Options are parsed once the key is known to be a hash, as in Redis.
     let ScanOptions { count, pattern, .. } = parse_scan_options(ctx, 3, false)?;
     let h = peek_hash(ctx.srv, db, key).expect("looked up above");
     let mut found: Vec<Vec<u8>> = Vec::new();
-    // Visit buckets until COUNT elements (fields and values both count, as
-    // in Redis) were seen, or 10*COUNT buckets.
-    let mut seen = 0usize;
-    let mut max_iterations = count.saturating_mul(10);
-    loop {
-        cursor = h.scan(cursor, |k, v| {
+    // Fields and values both count towards COUNT, as in Redis.
+    cursor = scan_walk(cursor, count, |c| {
+        let mut seen = 0;
+        let next = h.scan(c, |k, v| {
             seen += 2;
             let mut buf = [0u8; 20];
             let kb = k.as_bytes(&mut buf);
@@ -449,18 +444,9 @@ pub fn hscan(ctx: &mut Ctx) -> CmdResult {
                 found.push(v.to_vec());
             }
         });
-        if cursor == 0 || max_iterations == 0 || seen as i64 >= count {
-            break;
-        }
-        max_iterations -= 1;
-    }
-    let out = &mut ctx.c.out;
-    out.array(2);
-    out.bulk(cursor.to_string().as_bytes());
-    out.array(found.len());
-    for e in &found {
-        out.bulk(e);
-    }
+        (next, seen)
+    });
+    reply_scan(&mut ctx.c.out, cursor, &found);
     Ok(())
 }
 

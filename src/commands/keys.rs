@@ -427,14 +427,11 @@ pub fn scan(ctx: &mut Ctx) -> CmdResult {
     let db = ctx.c.db;
     let mut found: Vec<Vec<u8>> = Vec::new();
     let dict = &ctx.srv.dbs[db].dict;
-    let mut max_iterations = count.saturating_mul(10);
-    loop {
-        cursor = dict.scan(cursor, |k, _| found.push(k.as_bytes().to_vec()));
-        if cursor == 0 || max_iterations == 0 || found.len() as i64 >= count {
-            break;
-        }
-        max_iterations -= 1;
-    }
+    cursor = scan_walk(cursor, count, |c| {
+        let before = found.len();
+        let next = dict.scan(c, |k, _| found.push(k.as_bytes().to_vec()));
+        (next, found.len() - before)
+    });
 
     found.retain(|k| {
         if let Some(p) = pattern {
@@ -449,15 +446,36 @@ pub fn scan(ctx: &mut Ctx) -> CmdResult {
         }
         !ctx.srv.expire_if_needed(db, k)
     });
+    reply_scan(&mut ctx.c.out, cursor, &found);
+    Ok(())
+}
 
-    let out = &mut ctx.c.out;
+/// The bucket walk SCAN and its siblings share (scanGenericCommand): runs
+/// `step(cursor) -> (next cursor, items it saw)` until COUNT items were
+/// seen, 10*COUNT buckets were visited, or the scan ended; returns the
+/// cursor to hand back.
+pub(crate) fn scan_walk(mut cursor: u64, count: i64, mut step: impl FnMut(u64) -> (u64, usize)) -> u64 {
+    let mut seen = 0i64;
+    let mut max_iterations = count.saturating_mul(10);
+    loop {
+        let (next, n) = step(cursor);
+        cursor = next;
+        seen += n as i64;
+        if cursor == 0 || max_iterations == 0 || seen >= count {
+            return cursor;
+        }
+        max_iterations -= 1;
+    }
+}
+
+/// The reply of every SCAN variant: [cursor as a bulk string, [items]].
+pub(crate) fn reply_scan(out: &mut crate::net::reply::Reply, cursor: u64, items: &[Vec<u8>]) {
     out.array(2);
     out.bulk(cursor.to_string().as_bytes());
-    out.array(found.len());
-    for k in &found {
-        out.bulk(k);
+    out.array(items.len());
+    for item in items {
+        out.bulk(item);
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! The set type's commands; mirrors t_set.c.
 
 use super::errors::{CmdResult, ReplyError};
-use super::keys::{parse_cursor, parse_scan_options, ScanOptions};
+use super::keys::{parse_cursor, parse_scan_options, reply_scan, scan_walk, ScanOptions};
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -614,42 +614,25 @@ pub fn sscan(ctx: &mut Ctx) -> CmdResult {
     let db = ctx.c.db;
     let key = ctx.arg(1);
     if read_set(ctx.srv, db, key)?.is_none() {
-        let out = &mut ctx.c.out;
-        out.array(2);
-        out.bulk(b"0");
-        out.array(0);
+        reply_scan(&mut ctx.c.out, 0, &[]);
         return Ok(());
     }
     let ScanOptions { count, pattern, .. } = parse_scan_options(ctx, 3, false)?;
     let set = peek_set(ctx.srv, db, key).expect("looked up above");
     let mut found: Vec<Vec<u8>> = Vec::new();
-    let mut collect = |m: Member| {
-        let mut buf = [0u8; 20];
-        let b = m.bytes(&mut buf);
-        if pattern.is_none_or(|p| glob_match(p, b, false)) {
-            found.push(b.to_vec());
-        }
-    };
-    // Visit buckets until COUNT members were seen, or 10*COUNT buckets.
-    let mut seen = 0usize;
-    let mut max_iterations = count.saturating_mul(10);
-    loop {
-        cursor = set.scan(cursor, |m| {
+    cursor = scan_walk(cursor, count, |c| {
+        let mut seen = 0;
+        let next = set.scan(c, |m: Member| {
             seen += 1;
-            collect(m)
+            let mut buf = [0u8; 20];
+            let b = m.bytes(&mut buf);
+            if pattern.is_none_or(|p| glob_match(p, b, false)) {
+                found.push(b.to_vec());
+            }
         });
-        if cursor == 0 || max_iterations == 0 || seen as i64 >= count {
-            break;
-        }
-        max_iterations -= 1;
-    }
-    let out = &mut ctx.c.out;
-    out.array(2);
-    out.bulk(cursor.to_string().as_bytes());
-    out.array(found.len());
-    for m in &found {
-        out.bulk(m);
-    }
+        (next, seen)
+    });
+    reply_scan(&mut ctx.c.out, cursor, &found);
     Ok(())
 }
 

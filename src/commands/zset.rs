@@ -10,7 +10,7 @@
 //! `server::blocking`, which runs them again when a key is signalled.
 
 use super::errors::{CmdResult, ReplyError};
-use super::keys::{parse_cursor, parse_scan_options, ScanOptions};
+use super::keys::{parse_cursor, parse_scan_options, reply_scan, scan_walk, ScanOptions};
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -1061,41 +1061,28 @@ pub fn zscan(ctx: &mut Ctx) -> CmdResult {
     let db = ctx.c.db;
     let key = ctx.arg(1);
     if read_zset(ctx.srv, db, key)?.is_none() {
-        let out = &mut ctx.c.out;
-        out.array(2);
-        out.bulk(b"0");
-        out.array(0);
+        reply_scan(&mut ctx.c.out, 0, &[]);
         return Ok(());
     }
     let ScanOptions { count, pattern, .. } = parse_scan_options(ctx, 3, false)?;
     let z = peek_zset(ctx.srv, db, key).expect("looked up above");
-    let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
+    let mut found: Vec<Vec<u8>> = Vec::new();
     // Redis counts the reply items collected so far, two per member, and
     // filters by pattern only afterwards.
-    let mut items = 0i64;
-    let mut max_iterations = count.saturating_mul(10);
-    loop {
-        cursor = z.scan(cursor, |m, s| {
-            items += 2;
+    cursor = scan_walk(cursor, count, |c| {
+        let mut seen = 0;
+        let next = z.scan(c, |m, s| {
+            seen += 2;
             let mut buf = [0u8; 20];
             let b = m.as_bytes(&mut buf);
             if pattern.is_none_or(|p| glob_match(p, b, false)) {
-                found.push((b.to_vec(), s));
+                found.push(b.to_vec());
+                found.push(crate::util::num::format_g17(s).into_bytes());
             }
         });
-        if cursor == 0 || max_iterations == 0 || items >= count {
-            break;
-        }
-        max_iterations -= 1;
-    }
-    let out = &mut ctx.c.out;
-    out.array(2);
-    out.bulk(cursor.to_string().as_bytes());
-    out.array(found.len() * 2);
-    for (m, s) in &found {
-        out.bulk(m);
-        out.bulk(crate::util::num::format_g17(*s).as_bytes());
-    }
+        (next, seen)
+    });
+    reply_scan(&mut ctx.c.out, cursor, &found);
     Ok(())
 }
 
