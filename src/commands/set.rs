@@ -91,36 +91,15 @@ fn reply_member(out: &mut Reply, m: Member) {
 /// The closing trio of a set write: signal the key, fire `event`, count
 /// `dirty` changes (SADD and SREM count one per member, as Redis does).
 fn set_modified(srv: &mut Server, db: usize, key: &[u8], name: &str, dirty: u64) {
-    srv.signal_modified_key(db, key);
-    srv.notify_keyspace_event(event::SET, name, key, db);
-    srv.dirty += dirty;
-}
-
-/// Deletes a set that became empty, with the `del` event Redis fires.
-fn delete_emptied(srv: &mut Server, db: usize, key: &[u8]) {
-    srv.delete_key(db, key, false);
-    srv.notify_keyspace_event(event::GENERIC, "del", key, db);
+    srv.key_modified_by(db, key, event::SET, name, dirty);
 }
 
 /// Stores the result of a *STORE command at `dst` (setKey), or deletes
 /// `dst` when the result is empty; replies with the result's size.
 fn store_result(ctx: &mut Ctx, dst: &[u8], result: Set, name: &str) {
-    let db = ctx.c.db;
-    let lazy = ctx.srv.config.lazyfree_lazy_server_del;
     let n = result.len();
-    if n > 0 {
-        ctx.srv.expire_if_needed(db, dst);
-        if let Some(old) = ctx.srv.dbs[db].set(dst, Value::Set(Box::new(result)), false) {
-            ctx.srv.free_value(old, lazy);
-        }
-        set_modified(ctx.srv, db, dst, name, 1);
-        ctx.c.out.int(n as i64);
-    } else {
-        ctx.c.out.int(0);
-        if ctx.srv.delete_key(db, dst, lazy) {
-            ctx.srv.key_modified(db, dst, event::GENERIC, "del");
-        }
-    }
+    let n = ctx.srv.store_result(ctx.c.db, dst, Value::Set(Box::new(result)), n, event::SET, name);
+    ctx.c.out.int(n as i64);
 }
 
 /// Looks every source key up for reading, in order, failing on the first
@@ -183,7 +162,7 @@ pub fn srem(ctx: &mut Ctx) -> CmdResult {
         let emptied = set.is_empty();
         set_modified(ctx.srv, db, key, "srem", removed);
         if emptied {
-            delete_emptied(ctx.srv, db, key);
+            ctx.srv.delete_emptied(db, key);
         }
     }
     ctx.c.out.int(removed as i64);
@@ -218,7 +197,7 @@ pub fn smove(ctx: &mut Ctx) -> CmdResult {
     let emptied = set.is_empty();
     ctx.srv.notify_keyspace_event(event::SET, "srem", src, db);
     if emptied {
-        delete_emptied(ctx.srv, db, src);
+        ctx.srv.delete_emptied(db, src);
     }
     let max = ctx.srv.config.set_max_intset_entries;
     let added = match write_set(ctx.srv, db, dst)? {
@@ -291,7 +270,7 @@ pub fn spop(ctx: &mut Ctx) -> CmdResult {
     ctx.rewrite_argv(&[&b"SREM"[..], key, &m]);
     ctx.c.out.bulk(&m);
     if emptied {
-        delete_emptied(ctx.srv, db, key);
+        ctx.srv.delete_emptied(db, key);
     }
     ctx.srv.signal_modified_key(db, key);
     ctx.srv.dirty += 1;
@@ -324,7 +303,7 @@ fn spop_with_count(ctx: &mut Ctx) -> CmdResult {
         set.iter().for_each(|m| reply_member(out, m));
         ctx.srv.notify_keyspace_event(event::SET, "spop", key, db);
         ctx.srv.dirty += size as u64;
-        delete_emptied(ctx.srv, db, key);
+        ctx.srv.delete_emptied(db, key);
         ctx.rewrite_argv(&[&b"DEL"[..], key]);
         ctx.srv.signal_modified_key(db, key);
         return Ok(());

@@ -185,37 +185,15 @@ fn reply_results_len(out: &mut Reply, n: usize, withscores: bool) {
 
 /// The closing trio of a sorted set write.
 fn zset_modified(srv: &mut Server, db: usize, key: &[u8], name: &str, dirty: u64) {
-    srv.signal_modified_key(db, key);
-    srv.notify_keyspace_event(event::ZSET, name, key, db);
-    srv.dirty += dirty;
-}
-
-/// Deletes a sorted set that became empty, with the `del` event.
-fn delete_emptied(srv: &mut Server, db: usize, key: &[u8]) {
-    srv.delete_key(db, key, false);
-    srv.notify_keyspace_event(event::GENERIC, "del", key, db);
+    srv.key_modified_by(db, key, event::ZSET, name, dirty);
 }
 
 /// Stores `result` at `dst` (setKey) and replies with its size, or
 /// deletes `dst` and replies 0 when it is empty.
 fn store_result(ctx: &mut Ctx, dst: &[u8], result: ZSet, name: &str) {
-    let db = ctx.c.db;
-    let lazy = ctx.srv.config.lazyfree_lazy_server_del;
     let n = result.len();
-    if n > 0 {
-        ctx.srv.expire_if_needed(db, dst);
-        if let Some(old) = ctx.srv.dbs[db].set(dst, Value::ZSet(Box::new(result)), false) {
-            ctx.srv.free_value(old, lazy);
-        }
-        ctx.srv.signal_key_as_ready(db, dst);
-        zset_modified(ctx.srv, db, dst, name, 1);
-        ctx.c.out.int(n as i64);
-    } else {
-        ctx.c.out.int(0);
-        if ctx.srv.delete_key(db, dst, lazy) {
-            ctx.srv.key_modified(db, dst, event::GENERIC, "del");
-        }
-    }
+    let n = ctx.srv.store_result(ctx.c.db, dst, Value::ZSet(Box::new(result)), n, event::ZSET, name);
+    ctx.c.out.int(n as i64);
 }
 
 /// A long argument (getLongFromObjectOrReply).
@@ -413,7 +391,7 @@ pub fn zrem(ctx: &mut Ctx) -> CmdResult {
         let emptied = z.is_empty();
         ctx.srv.notify_keyspace_event(event::ZSET, "zrem", key, db);
         if emptied {
-            delete_emptied(ctx.srv, db, key);
+            ctx.srv.delete_emptied(db, key);
         }
         ctx.srv.signal_modified_key(db, key);
         ctx.srv.dirty += deleted;
@@ -481,7 +459,7 @@ fn zremrange_generic(ctx: &mut Ctx, kind: u8) -> CmdResult {
         };
         ctx.srv.notify_keyspace_event(event::ZSET, name, key, db);
         if emptied {
-            delete_emptied(ctx.srv, db, key);
+            ctx.srv.delete_emptied(db, key);
         }
         ctx.srv.signal_modified_key(db, key);
         ctx.srv.dirty += deleted as u64;
@@ -1144,7 +1122,7 @@ fn pop_generic(ctx: &mut Ctx, keys: &[&[u8]], max: bool, emit_key: bool, count: 
     ctx.srv.notify_keyspace_event(event::ZSET, if max { "zpopmax" } else { "zpopmin" }, key, db);
     ctx.srv.signal_modified_key(db, key);
     if emptied {
-        delete_emptied(ctx.srv, db, key);
+        ctx.srv.delete_emptied(db, key);
     }
     Ok(Some(i))
 }

@@ -312,6 +312,44 @@ impl Server {
         }
     }
 
+    /// The closing trio with a dirty count (SADD counts one per member).
+    pub fn key_modified_by(&mut self, db: usize, key: &[u8], class: u32, event: &str, dirty: u64) {
+        self.signal_modified_key(db, key);
+        self.notify_keyspace_event(class, event, key, db);
+        self.dirty += dirty;
+    }
+
+    /// Deletes a collection its command emptied, with the `del` event
+    /// Redis fires then.
+    pub fn delete_emptied(&mut self, db: usize, key: &[u8]) {
+        self.delete_key(db, key, false);
+        self.notify_keyspace_event(event::GENERIC, "del", key, db);
+    }
+
+    /// Stores the result of a *STORE command at `dst` (setKey: any old value
+    /// and its TTL go) and returns its size; an empty result deletes `dst`
+    /// instead, firing `del` if it existed. A stored list or sorted set wakes
+    /// clients blocked on `dst`.
+    pub fn store_result(&mut self, db: usize, dst: &[u8], val: Value, len: usize, class: u32, event: &str) -> usize {
+        let lazy = self.config.lazyfree_lazy_server_del;
+        if len == 0 {
+            if self.delete_key(db, dst, lazy) {
+                self.key_modified(db, dst, event::GENERIC, "del");
+            }
+            return 0;
+        }
+        let wakes = matches!(val, Value::List(_) | Value::ZSet(_));
+        self.expire_if_needed(db, dst);
+        if let Some(old) = self.dbs[db].set(dst, val, false) {
+            self.free_value(old, lazy);
+        }
+        if wakes {
+            self.signal_key_as_ready(db, dst);
+        }
+        self.key_modified(db, dst, class, event);
+        len
+    }
+
     /// The closing trio of a write command on `key`: WATCH, notification, dirty.
     #[inline]
     pub fn key_modified(&mut self, db: usize, key: &[u8], class: u32, event: &str) {
