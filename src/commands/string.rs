@@ -154,7 +154,14 @@ fn set_generic(ctx: &mut Ctx, o: &SetOptions, expire: Option<i64>, cmd: &str, nx
         };
         old = Some(cur);
     }
-    let exists = if o.nx || o.xx { ctx.srv.key_exists(db, key) } else { ctx.srv.expire_if_needed(db, key) && false };
+    // Only NX/XX need to know whether the key exists; otherwise just expire
+    // it if due, so the overwrite below starts from a clean slate.
+    let exists = if o.nx || o.xx {
+        ctx.srv.key_exists(db, key)
+    } else {
+        ctx.srv.expire_if_needed(db, key);
+        false
+    };
     if (o.nx && exists) || (o.xx && !exists) {
         match old {
             Some(Some(v)) => ctx.c.out.bulk(&v),
