@@ -9,7 +9,7 @@
 #                rdb_bgsave_in_progress:0 (polled every 10 ms)
 #   BGSAVE info  rdb_last_bgsave_time_sec afterwards (whole seconds)
 #   load wall    restart on the same dir and dbfilename, time from exec
-#                until PING answers PONG (polled every 10 ms)
+#                until PING answers and INFO shows loading:0 (polled every 10 ms)
 #   load log     "DB loaded from disk: X seconds" from the server's log
 #
 # Environment:
@@ -85,12 +85,14 @@ launch() {
     STARTED_PIDS+=("$SERVER_PID")
 }
 
-# wait_pong NAME PORT: waits (up to 120 s) until PING answers PONG; sets
-# READY_MS.
+# wait_pong NAME PORT: waits (up to 120 s) until the dataset is loaded:
+# PING answers PONG and INFO says loading:0 (both servers answer PING, and
+# -LOADING for data commands, while a big file still loads); sets READY_MS.
 wait_pong() {
     local name=$1 port=$2
     for _ in $(seq 12000); do
-        if [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]]; then
+        if [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] &&
+            redis-cli -p "$port" info persistence 2>/dev/null | grep -q '^loading:0'; then
             READY_MS=$(now_ms)
             return 0
         fi

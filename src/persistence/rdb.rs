@@ -685,10 +685,12 @@ pub fn zset_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, Strin
     let mut b = [0u8; 20];
     let fits = lp.len() / 2 <= cfg.zset_max_listpack_entries
         && lp.iter().step_by(2).all(|m| m.as_bytes(&mut b).len() <= cfg.zset_max_listpack_value);
+    // The listpack was validated when it was read: only the scores and
+    // their order are checked here, once.
     let z = if fits {
-        ZSet::from_listpack_bytes(lp.into_bytes()).map_err(|_| "Zset listpack integrity check failed.".to_string())?
+        ZSet::from_listpack(lp).map_err(|_| "Zset listpack integrity check failed.".to_string())?
     } else {
-        let z = ZSet::from_listpack_bytes(lp.into_bytes()).map_err(|_| "Zset listpack integrity check failed.".to_string())?;
+        let z = ZSet::from_listpack(lp).map_err(|_| "Zset listpack integrity check failed.".to_string())?;
         ZSet::from_pairs(z.iter().map(|(m, s)| (m.to_vec(), s)).collect::<Vec<_>>(), zset_limits(cfg))
     };
     Ok(Value::ZSet(Box::new(z)))

@@ -153,6 +153,12 @@ impl ZSet {
     /// scores parse, in order.
     pub fn from_listpack_bytes(raw: Vec<u8>) -> Result<ZSet, String> {
         let lp = Listpack::from_bytes(raw).map_err(|e| e.to_string())?;
+        ZSet::from_listpack(lp)
+    }
+
+    /// A set from an already validated listpack (RDB loading): checks that
+    /// it holds member/score pairs whose scores parse, in order.
+    pub fn from_listpack(lp: Listpack) -> Result<ZSet, String> {
         if lp.len() % 2 != 0 {
             return Err("zset listpack with an odd number of entries".into());
         }
