@@ -4,8 +4,7 @@
 use argh::FromArgs;
 
 #[global_allocator]
-static GLOBAL: ferrodis::alloc::CountingAlloc<tikv_jemallocator::Jemalloc> =
-    ferrodis::alloc::CountingAlloc(tikv_jemallocator::Jemalloc);
+static GLOBAL: ferrodis::alloc::CountingAlloc<tikv_jemallocator::Jemalloc> = ferrodis::alloc::CountingAlloc(tikv_jemallocator::Jemalloc);
 
 #[derive(FromArgs)]
 /// ferrodis-server: a Redis-compatible in-memory data store.

@@ -134,7 +134,9 @@ fn setbit_getbit_bitop_match_redis() {
         let c = match rng.below(8) {
             0..=2 => format!("SETBIT {} {} {}", key, rng.below(600), rng.below(2)),
             3 => format!("GETBIT {} {}", key, rng.below(700)),
-            4 => format!("BITOP {} d{} b{} b{} b{}", rng.pick(&["AND", "OR", "XOR"]), rng.below(2), rng.below(6), rng.below(6), rng.below(6)),
+            4 => {
+                format!("BITOP {} d{} b{} b{} b{}", rng.pick(&["AND", "OR", "XOR"]), rng.below(2), rng.below(6), rng.below(6), rng.below(6))
+            }
             5 => format!("BITOP NOT d{} b{}", rng.below(2), rng.below(6)),
             6 => format!("GET d{}", rng.below(2)),
             _ => format!("GET {}", key),

@@ -113,7 +113,12 @@ fn counts_and_bytes_match_redis_at_several_sizes() {
         let replies = same_replies(&mut a, &mut b, &checks, &what);
         eprintln!("{}: PFCOUNT {}", what, String::from_utf8_lossy(&replies[0]).trim());
     }
-    same_replies(&mut a, &mut b, &[cmd(&[b"PFMERGE", b"all", b"hll:10", b"hll:1000", b"hll:100000"]), cmd(&[b"GET", b"all"]), cmd(&[b"PFCOUNT", b"all"])], "merge");
+    same_replies(
+        &mut a,
+        &mut b,
+        &[cmd(&[b"PFMERGE", b"all", b"hll:10", b"hll:1000", b"hll:100000"]), cmd(&[b"GET", b"all"]), cmd(&[b"PFCOUNT", b"all"])],
+        "merge",
+    );
     // Same modification count: PFADDs that changed registers, PFCOUNTs
     // that wrote their cache back, PFMERGE.
     assert_eq!(changes(&mut a), changes(&mut b));
@@ -154,7 +159,8 @@ fn hll_values_copied_between_servers_count_the_same() {
         let elements: Vec<Vec<u8>> = (0..n).map(|_| rng.element()).collect();
         // Built by Redis, counted by ferrodis; built by ferrodis, counted by Redis.
         for dir in 0..2 {
-            let (builder, counter, who) = if dir == 0 { (&mut b, &mut a, "redis -> ferrodis") } else { (&mut a, &mut b, "ferrodis -> redis") };
+            let (builder, counter, who) =
+                if dir == 0 { (&mut b, &mut a, "redis -> ferrodis") } else { (&mut a, &mut b, "ferrodis -> redis") };
             pipeline(builder, &pfadds(name, &elements, 100));
             let value = pipeline(builder, &[cmd(&[b"GET", name])]).remove(0);
             let expected = pipeline(builder, &[cmd(&[b"PFCOUNT", name])]).remove(0);

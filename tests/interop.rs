@@ -12,14 +12,7 @@ fn stdout(o: &std::process::Output) -> String {
 }
 
 fn assert_ok(o: &std::process::Output, what: &str) {
-    assert!(
-        o.status.success(),
-        "{} failed ({}):\nstdout: {}\nstderr: {}",
-        what,
-        o.status,
-        stdout(o),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{} failed ({}):\nstdout: {}\nstderr: {}", what, o.status, stdout(o), String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]
@@ -80,8 +73,25 @@ fn redis_benchmark_full_default_test_list_runs_clean() {
     let out = stdout(&o) + &String::from_utf8_lossy(&o.stderr);
     assert!(!out.to_lowercase().contains("error"), "redis-benchmark reported errors:\n{}", out);
     for test in [
-        "PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP", "ZADD",
-        "ZPOPMIN", "LRANGE_100", "LRANGE_300", "LRANGE_500", "LRANGE_600", "MSET",
+        "PING_INLINE",
+        "PING_MBULK",
+        "SET",
+        "GET",
+        "INCR",
+        "LPUSH",
+        "RPUSH",
+        "LPOP",
+        "RPOP",
+        "SADD",
+        "HSET",
+        "SPOP",
+        "ZADD",
+        "ZPOPMIN",
+        "LRANGE_100",
+        "LRANGE_300",
+        "LRANGE_500",
+        "LRANGE_600",
+        "MSET",
     ] {
         assert!(out.contains(&format!("{}:", test)) || out.contains(&format!("{} (", test)), "no {} result in:\n{}", test, out);
     }

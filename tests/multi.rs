@@ -100,7 +100,10 @@ fn execabort_cases() {
     }
     assert_eq!(a.call(&["EXISTS", "a", "b"]), b":0\r\n");
     assert_eq!(a.call(&["MULTI"]), b"+OK\r\n");
-    assert_eq!(a.call(&["EXEC", "extra"]), b"-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    assert_eq!(
+        a.call(&["EXEC", "extra"]),
+        b"-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n"
+    );
     let info = String::from_utf8(a.call(&["INFO", "errorstats"])).unwrap();
     assert!(info.contains("errorstat_EXECABORT:count=4"), "{}", info);
 }

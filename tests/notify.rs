@@ -177,5 +177,8 @@ fn flags_select_classes_and_channels() {
 /// `n`: a "new" event for every key added (dbAdd), before the command's own.
 #[test]
 fn new_key_events_match_redis() {
-    compare("KEn$ls", &["SET a 1", "SET a 2", "RPUSH l x", "RPUSH l y", "SADD s m", "INCR c", "APPEND p x", "RENAME a b", "COPY b c2", "MSET m 1 m2 2"]);
+    compare(
+        "KEn$ls",
+        &["SET a 1", "SET a 2", "RPUSH l x", "RPUSH l y", "SADD s m", "INCR c", "APPEND p x", "RENAME a b", "COPY b c2", "MSET m 1 m2 2"],
+    );
 }

@@ -31,7 +31,12 @@ fn sigterm_logs_and_exits_zero() {
     let status = srv.terminate();
     assert!(status.success(), "exit status {:?}", status);
     let log = srv.output();
-    for line in ["Server initialized", "Ready to accept connections", "Received SIGTERM scheduling shutdown...", "Redis is now ready to exit, bye bye..."] {
+    for line in [
+        "Server initialized",
+        "Ready to accept connections",
+        "Received SIGTERM scheduling shutdown...",
+        "Redis is now ready to exit, bye bye...",
+    ] {
         assert!(log.contains(line), "missing {:?} in log:\n{}", line, log);
     }
 }
@@ -54,11 +59,7 @@ fn bind_failure_aborts_with_redis_message() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let dir = TempDir::new("bindfail");
-    let out = Command::new(BIN)
-        .args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--dir"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--dir"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&format!("Failed listening on port {} (TCP), aborting.", port)), "{}", text);

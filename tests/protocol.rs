@@ -240,8 +240,7 @@ fn garbage_bytes_do_not_hurt_the_server() {
 }
 
 const HELLO_HEAD: &[u8] = b"$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n";
-const HELLO_TAIL: &[u8] =
-    b"\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
+const HELLO_TAIL: &[u8] = b"\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
 
 /// Checks a HELLO reply byte for byte except the client id's digits.
 fn assert_hello(got: &[u8], header: &[u8], proto: u8) {

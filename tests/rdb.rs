@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{free_port, resp, run_tool, Raw, Server, TempDir, RealRedis};
+use common::{free_port, resp, run_tool, Raw, RealRedis, Server, TempDir};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -98,8 +98,26 @@ fn fill(c: &mut Raw) -> Vec<(usize, String)> {
     // Sorted sets: listpack (small, every kind of score) and skiplist
     // (over 128 members; a member over 64 bytes).
     cmds.push(cmd(&[
-        b"ZADD", b"small-zset", b"1.5", b"half", b"-inf", b"low", b"+inf", b"high", b"-0", b"negzero", b"1e300", b"huge",
-        b"42", b"int", b"-17", b"negint", b"0.1", b"tenth", b"3", b"12345",
+        b"ZADD",
+        b"small-zset",
+        b"1.5",
+        b"half",
+        b"-inf",
+        b"low",
+        b"+inf",
+        b"high",
+        b"-0",
+        b"negzero",
+        b"1e300",
+        b"huge",
+        b"42",
+        b"int",
+        b"-17",
+        b"negint",
+        b"0.1",
+        b"tenth",
+        b"3",
+        b"12345",
     ]));
     key(0, "small-zset");
     let mut bz = vec![b"ZADD".to_vec(), b"big-zset".to_vec()];
@@ -170,10 +188,13 @@ fn fingerprint(c: &mut Raw, keys: &[(usize, String)]) -> (String, Vec<String>) {
         per_key.push(format!("{}:{} {} {}", db, k, enc.trim(), exp.trim()));
     }
     c.call(&["SELECT", "0"]);
-    let sizes: Vec<String> = [0, 3, 15].iter().map(|db| {
-        c.call(&["SELECT", &db.to_string()]);
-        s(&c.call(&["DBSIZE"]))
-    }).collect();
+    let sizes: Vec<String> = [0, 3, 15]
+        .iter()
+        .map(|db| {
+            c.call(&["SELECT", &db.to_string()]);
+            s(&c.call(&["DBSIZE"]))
+        })
+        .collect();
     c.call(&["SELECT", "0"]);
     per_key.push(format!("sizes {:?}", sizes));
     (digest, per_key)
@@ -378,11 +399,7 @@ fn bgsave_while_a_client_writes() {
     assert_eq!(c.call(&["BGSAVE"]), b"+Background saving started\r\n");
     // One child at a time (unless the first one finished already).
     let again = s(&c.call(&["BGSAVE"]));
-    assert!(
-        again == "-ERR Background save already in progress\r\n" || again == "+Background saving started\r\n",
-        "{}",
-        again
-    );
+    assert!(again == "-ERR Background save already in progress\r\n" || again == "+Background saving started\r\n", "{}", again);
     let deadline = Instant::now() + Duration::from_secs(60);
     while info_field(&mut c, "rdb_bgsave_in_progress") != "0" {
         assert!(Instant::now() < deadline, "BGSAVE never finished:\n{}", a.output());
@@ -418,7 +435,9 @@ fn failed_bgsave_refuses_writes_with_misconf_as_redis_does() {
             std::thread::sleep(Duration::from_millis(20));
         }
         out.push(info_field(c, "rdb_last_bgsave_status"));
-        for cmdline in [&["SET", "a", "1"][..], &["PING"], &["GET", "a"], &["CONFIG", "SET", "stop-writes-on-bgsave-error", "no"], &["SET", "a", "1"]] {
+        for cmdline in
+            [&["SET", "a", "1"][..], &["PING"], &["GET", "a"], &["CONFIG", "SET", "stop-writes-on-bgsave-error", "no"], &["SET", "a", "1"]]
+        {
             out.push(s(&c.call(cmdline)));
         }
         out

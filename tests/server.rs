@@ -14,7 +14,9 @@ fn start() -> Server {
 
 /// Value of `field=` in a CLIENT LIST line.
 fn field<'a>(line: &'a str, name: &str) -> &'a str {
-    line.split(' ').find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('='))).unwrap_or_else(|| panic!("no {} in {}", name, line))
+    line.split(' ')
+        .find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+        .unwrap_or_else(|| panic!("no {} in {}", name, line))
 }
 
 #[test]
@@ -36,8 +38,34 @@ fn client_list_and_kill_between_connections() {
     assert_eq!(
         names,
         [
-            "id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub", "multi", "qbuf", "qbuf-free",
-            "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "events", "cmd", "user", "redir", "resp"
+            "id",
+            "addr",
+            "laddr",
+            "fd",
+            "name",
+            "age",
+            "idle",
+            "flags",
+            "db",
+            "sub",
+            "psub",
+            "ssub",
+            "multi",
+            "qbuf",
+            "qbuf-free",
+            "argv-mem",
+            "multi-mem",
+            "rbs",
+            "rbp",
+            "obl",
+            "oll",
+            "omem",
+            "tot-mem",
+            "events",
+            "cmd",
+            "user",
+            "redir",
+            "resp"
         ]
     );
     assert_eq!(field(lines[0], "id"), a_id.to_string());
@@ -131,7 +159,19 @@ fn info_sections() {
     let default = a.call_bulk(&["INFO"]);
     assert_eq!(
         headers(&default),
-        ["# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Modules", "# Errorstats", "# Cluster", "# Keyspace"]
+        [
+            "# Server",
+            "# Clients",
+            "# Memory",
+            "# Persistence",
+            "# Stats",
+            "# Replication",
+            "# CPU",
+            "# Modules",
+            "# Errorstats",
+            "# Cluster",
+            "# Keyspace"
+        ]
     );
     assert!(default.contains("\r\nredis_version:7.0.15\r\nserver_name:ferrodis\r\nferrodis_version:"));
     assert!(default.contains(&format!("\r\ntcp_port:{}\r\n", srv.port())));

@@ -55,7 +55,10 @@ fn exact_bytes_resp2_and_resp3() {
     assert_eq!(r.call_text(&["SMEMBERS", "s"]), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
     assert_eq!(r.call_text(&["SPOP", "nokey"]), "$-1\r\n");
     assert_eq!(r.call_text(&["SSCAN", "s", "0", "MATCH", "[12]"]), "*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
-    assert_eq!(r.call_text(&["SRANDMEMBER", "s", "-9223372036854775808"]), "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
+    assert_eq!(
+        r.call_text(&["SRANDMEMBER", "s", "-9223372036854775808"]),
+        "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"
+    );
     // HELLO 3 switches the connection to RESP3 (its reply is checked in
     // tests/protocol.rs).
     r.call(&["HELLO", "3"]);

@@ -205,10 +205,7 @@ fn append_getrange_setrange() {
     assert_eq!(q::<i64>(&mut c, &["SETRANGE", "z", "3", "abc"]), 6);
     assert_eq!(get(&mut c, "z").as_deref(), Some("\0\0\0abc"));
     assert_eq!(err(&mut c, &["SETRANGE", "a", "-1", "x"]), "ERR offset is out of range");
-    assert_eq!(
-        err(&mut c, &["SETRANGE", "a", "536870912", "x"]),
-        "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
-    );
+    assert_eq!(err(&mut c, &["SETRANGE", "a", "536870912", "x"]), "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     // APPEND to an integer-encoded value.
     assert_eq!(q::<i64>(&mut c, &["INCR", "i"]), 1);
     assert_eq!(q::<i64>(&mut c, &["APPEND", "i", "23"]), 3);
@@ -220,10 +217,7 @@ fn mget_mset_msetnx() {
     let srv = Server::start();
     let mut c = srv.conn();
     assert_eq!(q::<Value>(&mut c, &["MSET", "m1", "1", "m2", "2"]), Value::Okay);
-    assert_eq!(
-        q::<Vec<Option<String>>>(&mut c, &["MGET", "m1", "m2", "missing"]),
-        vec![Some("1".into()), Some("2".into()), None]
-    );
+    assert_eq!(q::<Vec<Option<String>>>(&mut c, &["MGET", "m1", "m2", "missing"]), vec![Some("1".into()), Some("2".into()), None]);
     assert_eq!(q::<i64>(&mut c, &["MSETNX", "m1", "x", "m3", "3"]), 0);
     assert_eq!(get(&mut c, "m3"), None);
     assert_eq!(q::<i64>(&mut c, &["MSETNX", "m3", "3", "m4", "4"]), 1);

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 /// Both servers get these, so that conversions between encodings happen
 /// often at small sizes.
-const SMALL_THRESHOLDS: &[&str] = &["--zset-max-listpack-entries", "16", "--zset-max-listpack-value", "12", "--enable-debug-command", "yes"];
+const SMALL_THRESHOLDS: &[&str] =
+    &["--zset-max-listpack-entries", "16", "--zset-max-listpack-value", "12", "--enable-debug-command", "yes"];
 
 /// Debian's redis-server on a free port, killed on drop.
 struct RealRedis {
@@ -96,8 +97,33 @@ impl Rng {
 
 const KEYS: &[&str] = &["z1", "z2", "z3", "z4"];
 const MEMBERS: &[&str] = &[
-    "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "0", "1", "-1", "42", "007",
-    "long-member-xx", "another-long-one",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "0",
+    "1",
+    "-1",
+    "42",
+    "007",
+    "long-member-xx",
+    "another-long-one",
 ];
 const SCORES: &[&str] = &["0", "1", "2", "3", "-1", "1.5", "2.5", "-0", "0.1", "10", "100", "1e3", "-inf", "+inf", "3.25", "7"];
 
@@ -203,7 +229,10 @@ fn random_command(r: &mut Rng) -> Vec<String> {
                 cmd.extend(s(&["LIMIT", &r.below(4).to_string(), &(r.below(5) as i64 - 1).to_string()]));
             }
         }
-        22 => cmd = s(&[if r.chance(50) { "ZRANGEBYSCORE" } else { "ZREVRANGEBYSCORE" }, &key, &score_bound(r), &score_bound(r), "WITHSCORES"]),
+        22 => {
+            cmd =
+                s(&[if r.chance(50) { "ZRANGEBYSCORE" } else { "ZREVRANGEBYSCORE" }, &key, &score_bound(r), &score_bound(r), "WITHSCORES"])
+        }
         23 => cmd = s(&[if r.chance(50) { "ZRANGEBYLEX" } else { "ZREVRANGEBYLEX" }, "lx", &lex_bound(r), &lex_bound(r)]),
         24 => cmd = s(&["ZREVRANGE", &key, &rank(r), &rank(r), "WITHSCORES"]),
         25 => cmd = s(&["ZRANGESTORE", r.pick(&["dst", "z4"]), &key, &score_bound(r), &score_bound(r), "BYSCORE"]),

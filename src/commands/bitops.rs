@@ -19,20 +19,45 @@ use std::borrow::Cow;
 const B: u32 = acl::BITMAP;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("setbit", 4, setbit).flags(WRITE | DENYOOM).acl(B).keys(1, 1, 1).key_flags(&["RW", "access", "update"]).group("bitmap")
+    Command::new("setbit", 4, setbit)
+        .flags(WRITE | DENYOOM)
+        .acl(B)
+        .keys(1, 1, 1)
+        .key_flags(&["RW", "access", "update"])
+        .group("bitmap")
         .doc("2.2.0", "O(1)", "Sets or clears the bit at offset in the string value stored at key"),
-    Command::new("getbit", 3, getbit).flags(READONLY | FAST).acl(B).keys(1, 1, 1).group("bitmap")
-        .doc("2.2.0", "O(1)", "Returns the bit value at offset in the string value stored at key"),
-    Command::new("bitcount", -2, bitcount).flags(READONLY).acl(B).keys(1, 1, 1).group("bitmap")
-        .doc("2.6.0", "O(N)", "Count set bits in a string"),
-    Command::new("bitpos", -3, bitpos).flags(READONLY).acl(B).keys(1, 1, 1).group("bitmap")
-        .doc("2.8.7", "O(N)", "Find first bit set or clear in a string"),
-    Command::new("bitop", -4, bitop).flags(WRITE | DENYOOM).acl(B).keys(2, -1, 1).key_flags(&["OW", "update"]).group("bitmap")
-        .doc("2.6.0", "O(N)", "Perform bitwise operations between strings"),
-    Command::new("bitfield", -2, bitfield).flags(WRITE | DENYOOM).acl(B).keys(1, 1, 1).key_flags(&["RW", "access", "update", "variable_flags"]).group("bitmap")
+    Command::new("getbit", 3, getbit).flags(READONLY | FAST).acl(B).keys(1, 1, 1).group("bitmap").doc(
+        "2.2.0",
+        "O(1)",
+        "Returns the bit value at offset in the string value stored at key",
+    ),
+    Command::new("bitcount", -2, bitcount).flags(READONLY).acl(B).keys(1, 1, 1).group("bitmap").doc(
+        "2.6.0",
+        "O(N)",
+        "Count set bits in a string",
+    ),
+    Command::new("bitpos", -3, bitpos).flags(READONLY).acl(B).keys(1, 1, 1).group("bitmap").doc(
+        "2.8.7",
+        "O(N)",
+        "Find first bit set or clear in a string",
+    ),
+    Command::new("bitop", -4, bitop).flags(WRITE | DENYOOM).acl(B).keys(2, -1, 1).key_flags(&["OW", "update"]).group("bitmap").doc(
+        "2.6.0",
+        "O(N)",
+        "Perform bitwise operations between strings",
+    ),
+    Command::new("bitfield", -2, bitfield)
+        .flags(WRITE | DENYOOM)
+        .acl(B)
+        .keys(1, 1, 1)
+        .key_flags(&["RW", "access", "update", "variable_flags"])
+        .group("bitmap")
         .doc("3.2.0", "O(1) for each subcommand specified", "Perform arbitrary bitfield integer operations on strings"),
-    Command::new("bitfield_ro", -2, bitfield_ro).flags(READONLY | FAST).acl(B).keys(1, 1, 1).group("bitmap")
-        .doc("6.0.0", "O(1) for each subcommand specified", "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD"),
+    Command::new("bitfield_ro", -2, bitfield_ro).flags(READONLY | FAST).acl(B).keys(1, 1, 1).group("bitmap").doc(
+        "6.0.0",
+        "O(1) for each subcommand specified",
+        "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
+    ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -952,17 +977,32 @@ mod tests {
             ("BITFIELD bf INCRBY i8 #1 -100", "*1\r\n:56\r\n"),
             ("BITFIELD bf OVERFLOW SAT INCRBY i8 #1 -100", "*1\r\n:-44\r\n"),
             ("BITFIELD bf OVERFLOW FAIL INCRBY i8 #1 -1 INCRBY i8 #1 1", "*2\r\n:-45\r\n:-44\r\n"),
-            ("BITFIELD bf SET i64 0 -1 GET i64 0 GET u63 0 GET u63 1", "*4\r\n:59672695062659072\r\n:-1\r\n:9223372036854775807\r\n:9223372036854775807\r\n"),
+            (
+                "BITFIELD bf SET i64 0 -1 GET i64 0 GET u63 0 GET u63 1",
+                "*4\r\n:59672695062659072\r\n:-1\r\n:9223372036854775807\r\n:9223372036854775807\r\n",
+            ),
             ("BITFIELD bf INCRBY i64 0 -9223372036854775808", "*1\r\n:9223372036854775807\r\n"),
             ("BITFIELD bf OVERFLOW SAT INCRBY i64 0 -9223372036854775808", "*1\r\n:-1\r\n"),
             ("BITFIELD bf OVERFLOW SAT SET i64 0 9223372036854775807 INCRBY i64 0 1", "*2\r\n:-1\r\n:9223372036854775807\r\n"),
             ("BITFIELD bf OVERFLOW WRAP INCRBY i64 0 1", "*1\r\n:-9223372036854775808\r\n"),
             ("BITFIELD bf OVERFLOW SAT SET u4 0 100 SET i4 0 100 SET i4 0 -100", "*3\r\n:8\r\n:-1\r\n:7\r\n"),
             ("BITFIELD bf OVERFLOW WRAP SET u4 0 100 SET i4 0 100 SET i4 0 -100", "*3\r\n:8\r\n:4\r\n:4\r\n"),
-            ("BITFIELD bf GET u64 0", "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"),
-            ("BITFIELD bf GET i65 0", "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"),
-            ("BITFIELD bf GET u0 0", "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"),
-            ("BITFIELD bf GET x8 0", "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"),
+            (
+                "BITFIELD bf GET u64 0",
+                "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            ),
+            (
+                "BITFIELD bf GET i65 0",
+                "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            ),
+            (
+                "BITFIELD bf GET u0 0",
+                "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            ),
+            (
+                "BITFIELD bf GET x8 0",
+                "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            ),
             ("BITFIELD bf GET u8 -1", "-ERR bit offset is not an integer or out of range\r\n"),
             ("BITFIELD bf GET u8 #-1", "-ERR bit offset is not an integer or out of range\r\n"),
             ("BITFIELD bf GET u8 #536870912", "-ERR bit offset is not an integer or out of range\r\n"),
@@ -995,8 +1035,14 @@ mod tests {
             ("BITFIELD u OVERFLOW SAT SET u8 0 -1", "*1\r\n:128\r\n"),
             ("BITFIELD u INCRBY u63 0 -1", "*1\r\n:9187343239835811839\r\n"),
             ("BITFIELD u OVERFLOW SAT INCRBY u63 0 -1", "*1\r\n:9187343239835811838\r\n"),
-            ("BITFIELD u OVERFLOW SAT INCRBY u63 0 9223372036854775807 INCRBY u63 0 1", "*2\r\n:9223372036854775807\r\n:9223372036854775807\r\n"),
-            ("BITFIELD u get u1 0 GET U8 0 get I8 0", "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"),
+            (
+                "BITFIELD u OVERFLOW SAT INCRBY u63 0 9223372036854775807 INCRBY u63 0 1",
+                "*2\r\n:9223372036854775807\r\n:9223372036854775807\r\n",
+            ),
+            (
+                "BITFIELD u get u1 0 GET U8 0 get I8 0",
+                "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n",
+            ),
         ]);
     }
 

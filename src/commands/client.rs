@@ -19,40 +19,91 @@ pub const COMMANDS: &[Command] = &[Command::new("client", -2, container)
     .group("connection")
     .doc("2.4.0", "Depends on subcommand.", "A container for client connection commands.")
     .subcommands(&[
-        Command::new("caching", 3, unsupported).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("6.0.0", "O(1)", "Instructs the server whether to track the keys in the next request."),
-        Command::new("getname", 2, getname).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("2.6.9", "O(1)", "Returns the name of the connection."),
-        Command::new("getredir", 2, getredir).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("6.0.0", "O(1)", "Returns the client ID to which the connection's tracking notifications are redirected."),
-        Command::new("help", 2, help).flags(LOADING | STALE).acl(CONN).group("connection")
-            .doc("5.0.0", "O(1)", "Returns helpful text about the different subcommands."),
-        Command::new("id", 2, id).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("5.0.0", "O(1)", "Returns the unique client ID of the connection."),
-        Command::new("info", 2, info).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("6.2.0", "O(1)", "Returns information about the connection."),
-        Command::new("kill", -3, kill).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("2.4.0", "O(N) where N is the number of client connections", "Terminates open connections."),
-        Command::new("list", -2, list).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("2.4.0", "O(N) where N is the number of client connections", "Lists open connections."),
-        Command::new("no-evict", 3, no_evict).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("7.0.0", "O(1)", "Sets the client eviction mode of the connection."),
-        Command::new("no-touch", 3, no_touch).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("7.2.0", "O(1)", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."),
-        Command::new("pause", -3, pause).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("3.0.0", "O(1)", "Suspends commands processing."),
-        Command::new("reply", 3, reply).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("3.2.0", "O(1)", "Instructs the server whether to reply to commands."),
-        Command::new("setinfo", 4, setinfo).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("7.2.0", "O(1)", "Sets information specific to the client or connection."),
-        Command::new("setname", 3, setname).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("2.6.9", "O(1)", "Sets the connection name."),
-        Command::new("trackinginfo", 2, trackinginfo).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("6.2.0", "O(1)", "Returns information about server-assisted client-side caching for the connection."),
-        Command::new("unblock", -3, unblock).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("5.0.0", "O(log N) where N is the number of client connections", "Unblocks a client blocked by a blocking command from a different connection."),
-        Command::new("unpause", 2, unpause).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection")
-            .doc("6.2.0", "O(N) Where N is the number of paused clients", "Resumes processing of clients that were paused."),
+        Command::new("caching", 3, unsupported).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "6.0.0",
+            "O(1)",
+            "Instructs the server whether to track the keys in the next request.",
+        ),
+        Command::new("getname", 2, getname).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "2.6.9",
+            "O(1)",
+            "Returns the name of the connection.",
+        ),
+        Command::new("getredir", 2, getredir).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "6.0.0",
+            "O(1)",
+            "Returns the client ID to which the connection's tracking notifications are redirected.",
+        ),
+        Command::new("help", 2, help).flags(LOADING | STALE).acl(CONN).group("connection").doc(
+            "5.0.0",
+            "O(1)",
+            "Returns helpful text about the different subcommands.",
+        ),
+        Command::new("id", 2, id).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "5.0.0",
+            "O(1)",
+            "Returns the unique client ID of the connection.",
+        ),
+        Command::new("info", 2, info).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "6.2.0",
+            "O(1)",
+            "Returns information about the connection.",
+        ),
+        Command::new("kill", -3, kill).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "2.4.0",
+            "O(N) where N is the number of client connections",
+            "Terminates open connections.",
+        ),
+        Command::new("list", -2, list).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "2.4.0",
+            "O(N) where N is the number of client connections",
+            "Lists open connections.",
+        ),
+        Command::new("no-evict", 3, no_evict).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "7.0.0",
+            "O(1)",
+            "Sets the client eviction mode of the connection.",
+        ),
+        Command::new("no-touch", 3, no_touch).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "7.2.0",
+            "O(1)",
+            "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+        ),
+        Command::new("pause", -3, pause).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "3.0.0",
+            "O(1)",
+            "Suspends commands processing.",
+        ),
+        Command::new("reply", 3, reply).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "3.2.0",
+            "O(1)",
+            "Instructs the server whether to reply to commands.",
+        ),
+        Command::new("setinfo", 4, setinfo).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "7.2.0",
+            "O(1)",
+            "Sets information specific to the client or connection.",
+        ),
+        Command::new("setname", 3, setname).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "2.6.9",
+            "O(1)",
+            "Sets the connection name.",
+        ),
+        Command::new("trackinginfo", 2, trackinginfo).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "6.2.0",
+            "O(1)",
+            "Returns information about server-assisted client-side caching for the connection.",
+        ),
+        Command::new("unblock", -3, unblock).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "5.0.0",
+            "O(log N) where N is the number of client connections",
+            "Unblocks a client blocked by a blocking command from a different connection.",
+        ),
+        Command::new("unpause", 2, unpause).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
+            "6.2.0",
+            "O(N) Where N is the number of paused clients",
+            "Resumes processing of clients that were paused.",
+        ),
     ])];
 
 /// The container itself never runs: the dispatcher resolves a subcommand
@@ -65,9 +116,7 @@ fn container(ctx: &mut Ctx) -> CmdResult {
 /// client-side caching (CLIENT TRACKING); until then no client can be in
 /// tracking mode, which is exactly Redis's error here.
 fn unsupported(_ctx: &mut Ctx) -> CmdResult {
-    Err(ReplyError::fixed(
-        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
-    ))
+    Err(ReplyError::fixed("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled"))
 }
 
 /// CLIENT HELP
@@ -159,10 +208,7 @@ fn setinfo(ctx: &mut Ctx) -> CmdResult {
         return Err(ReplyError::err(format!("Unrecognized option '{}'", String::from_utf8_lossy(attr))));
     }
     if val.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
-        return Err(ReplyError::err(format!(
-            "{} cannot contain spaces, newlines or special characters.",
-            String::from_utf8_lossy(attr)
-        )));
+        return Err(ReplyError::err(format!("{} cannot contain spaces, newlines or special characters.", String::from_utf8_lossy(attr))));
     }
     let v = if val.is_empty() { None } else { Some(val.to_vec()) };
     if is_name {
@@ -420,16 +466,14 @@ fn pause(ctx: &mut Ctx) -> CmdResult {
             return Err(ReplyError::fixed("ERR CLIENT PAUSE mode must be WRITE or ALL"));
         }
     }
-    let ms = crate::util::num::parse_i64_strict(ctx.arg(2))
-        .ok_or_else(|| ReplyError::fixed("ERR timeout is not an integer or out of range"))?;
+    let ms =
+        crate::util::num::parse_i64_strict(ctx.arg(2)).ok_or_else(|| ReplyError::fixed("ERR timeout is not an integer or out of range"))?;
     if ms < 0 {
         return Err(ReplyError::fixed("ERR timeout is negative"));
     }
     let until = Instant::now() + Duration::from_millis(ms as u64);
     let p = match ctx.srv.pause {
-        Some(old) if Instant::now() < old.until => {
-            Pause { until: old.until.max(until), write_only: old.write_only && write_only }
-        }
+        Some(old) if Instant::now() < old.until => Pause { until: old.until.max(until), write_only: old.write_only && write_only },
         _ => Pause { until, write_only },
     };
     ctx.srv.pause = Some(p);
@@ -555,10 +599,17 @@ mod tests {
             ("CLIENT NO-EVICT", "-ERR wrong number of arguments for 'client|no-evict' command\r\n"),
             ("CLIENT GETREDIR", ":-1\r\n"),
             ("CLIENT TRACKINGINFO", "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n"),
-            ("CLIENT CACHING yes", "-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n"),
+            (
+                "CLIENT CACHING yes",
+                "-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n",
+            ),
         ]);
-        assert!(t.text(&["CLIENT", "HELP"]).starts_with("*48\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CACHING (YES|NO)\r\n"));
-        assert!(t.text(&["CLIENT", "HELP"]).ends_with("+NO-EVICT (ON|OFF)\r\n+    Protect current client connection from eviction.\r\n+HELP\r\n+    Prints this help.\r\n"));
+        assert!(t
+            .text(&["CLIENT", "HELP"])
+            .starts_with("*48\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CACHING (YES|NO)\r\n"));
+        assert!(t.text(&["CLIENT", "HELP"]).ends_with(
+            "+NO-EVICT (ON|OFF)\r\n+    Protect current client connection from eviction.\r\n+HELP\r\n+    Prints this help.\r\n"
+        ));
     }
 
     // SETINFO and NO-TOUCH are Redis 7.2 (texts from its networking.c).

@@ -16,20 +16,37 @@ pub const COMMANDS: &[Command] = &[Command::new("command", -1, command)
     .tips(&["nondeterministic_output_order"])
     .doc("2.8.13", "O(N) where N is the total number of Redis commands", "Returns detailed information about all commands.")
     .subcommands(&[
-        Command::new("count", 2, count).flags(LOADING | STALE).acl(C).group("server")
-            .doc("2.8.13", "O(1)", "Returns a count of commands."),
-        Command::new("list", -2, list).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"])
-            .doc("7.0.0", "O(N) where N is the total number of Redis commands", "Returns a list of command names."),
-        Command::new("info", -2, info).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"])
-            .doc("2.8.13", "O(N) where N is the number of commands to look up", "Returns information about one, multiple or all commands."),
-        Command::new("docs", -2, docs).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"])
-            .doc("7.0.0", "O(N) where N is the number of commands to look up", "Returns documentary information about one, multiple or all commands."),
-        Command::new("getkeys", -4, getkeys).flags(LOADING | STALE).acl(C).group("server")
-            .doc("2.8.13", "O(N) where N is the number of arguments to the command", "Extracts the key names from an arbitrary command."),
-        Command::new("getkeysandflags", -4, getkeysandflags).flags(LOADING | STALE).acl(C).group("server")
-            .doc("7.0.0", "O(N) where N is the number of arguments to the command", "Extracts the key names and access flags for an arbitrary command."),
-        Command::new("help", 2, help).flags(LOADING | STALE).acl(C).group("server")
-            .doc("5.0.0", "O(1)", "Returns helpful text about the different subcommands."),
+        Command::new("count", 2, count).flags(LOADING | STALE).acl(C).group("server").doc("2.8.13", "O(1)", "Returns a count of commands."),
+        Command::new("list", -2, list).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"]).doc(
+            "7.0.0",
+            "O(N) where N is the total number of Redis commands",
+            "Returns a list of command names.",
+        ),
+        Command::new("info", -2, info).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"]).doc(
+            "2.8.13",
+            "O(N) where N is the number of commands to look up",
+            "Returns information about one, multiple or all commands.",
+        ),
+        Command::new("docs", -2, docs).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"]).doc(
+            "7.0.0",
+            "O(N) where N is the number of commands to look up",
+            "Returns documentary information about one, multiple or all commands.",
+        ),
+        Command::new("getkeys", -4, getkeys).flags(LOADING | STALE).acl(C).group("server").doc(
+            "2.8.13",
+            "O(N) where N is the number of arguments to the command",
+            "Extracts the key names from an arbitrary command.",
+        ),
+        Command::new("getkeysandflags", -4, getkeysandflags).flags(LOADING | STALE).acl(C).group("server").doc(
+            "7.0.0",
+            "O(N) where N is the number of arguments to the command",
+            "Extracts the key names and access flags for an arbitrary command.",
+        ),
+        Command::new("help", 2, help).flags(LOADING | STALE).acl(C).group("server").doc(
+            "5.0.0",
+            "O(1)",
+            "Returns helpful text about the different subcommands.",
+        ),
     ])];
 
 /// COMMAND: information about every command.
@@ -168,11 +185,8 @@ fn write_docs(out: &mut Reply, t: &CommandTable, id: usize) {
 /// COMMAND DOCS [command-name ...]
 pub fn docs(ctx: &mut Ctx) -> CmdResult {
     let t = &ctx.srv.commands;
-    let ids: Vec<usize> = if ctx.argc() == 2 {
-        t.top_level().collect()
-    } else {
-        ctx.args_from(2).filter_map(|n| lookup_full(t, n)).collect()
-    };
+    let ids: Vec<usize> =
+        if ctx.argc() == 2 { t.top_level().collect() } else { ctx.args_from(2).filter_map(|n| lookup_full(t, n)).collect() };
     ctx.c.out.map(ids.len());
     for id in ids {
         ctx.c.out.bulk(t.full_name(id).as_bytes());

@@ -11,19 +11,35 @@ use crate::config::{lookup, Directive, Protection, SetMode, Value, DIRECTIVES};
 use crate::server::Server;
 
 const SUBCOMMANDS: &[Command] = &[
-    Command::new("get", -3, get).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
-        .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Returns the effective values of configuration parameters."),
-    Command::new("set", -4, set).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
-        .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Sets configuration parameters in-flight."),
-    Command::new("resetstat", 2, resetstat).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
-        .doc("2.0.0", "O(1)", "Resets the server's statistics."),
-    Command::new("rewrite", 2, rewrite).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
-        .doc("2.8.0", "O(1)", "Persists the effective configuration to file."),
-    Command::new("help", 2, help).flags(LOADING | STALE).group("server")
-        .doc("5.0.0", "O(1)", "Returns helpful text about the different subcommands."),
+    Command::new("get", -3, get).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
+        "2.0.0",
+        "O(N) when N is the number of configuration parameters provided",
+        "Returns the effective values of configuration parameters.",
+    ),
+    Command::new("set", -4, set).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
+        "2.0.0",
+        "O(N) when N is the number of configuration parameters provided",
+        "Sets configuration parameters in-flight.",
+    ),
+    Command::new("resetstat", 2, resetstat).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
+        "2.0.0",
+        "O(1)",
+        "Resets the server's statistics.",
+    ),
+    Command::new("rewrite", 2, rewrite).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
+        "2.8.0",
+        "O(1)",
+        "Persists the effective configuration to file.",
+    ),
+    Command::new("help", 2, help).flags(LOADING | STALE).group("server").doc(
+        "5.0.0",
+        "O(1)",
+        "Returns helpful text about the different subcommands.",
+    ),
 ];
 
-pub const COMMANDS: &[Command] = &[Command::new("config", -2, container).group("server")
+pub const COMMANDS: &[Command] = &[Command::new("config", -2, container)
+    .group("server")
     .doc("2.0.0", "Depends on subcommand.", "A container for server configuration commands.")
     .subcommands(SUBCOMMANDS)];
 
@@ -146,10 +162,7 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
     }
     for &(effect, i) in &effects {
         if let Err(why) = apply(srv, effect) {
-            log::warn!(
-                "Failed applying new configuration. Possibly related to new {} setting. Restoring previous settings.",
-                targets[i].1
-            );
+            log::warn!("Failed applying new configuration. Possibly related to new {} setting. Restoring previous settings.", targets[i].1);
             restore(srv, &targets, &old);
             // The old listeners are still in place: drop any new ones.
             srv.replace_tcp_listeners = None;
@@ -193,11 +206,7 @@ fn apply(srv: &mut Server, effect: Effect) -> Result<(), String> {
         // the reactor swaps them in (closing the old ones) before it sleeps.
         Effect::Port | Effect::Bind => {
             let (bind, port) = (&srv.config.bind, srv.config.port);
-            let new = if port == 0 {
-                Ok(Vec::new())
-            } else {
-                crate::server::reactor::bind_tcp(bind, port, srv.config.tcp_backlog)
-            };
+            let new = if port == 0 { Ok(Vec::new()) } else { crate::server::reactor::bind_tcp(bind, port, srv.config.tcp_backlog) };
             match new {
                 Ok(listeners) => {
                     srv.replace_tcp_listeners = Some(listeners);

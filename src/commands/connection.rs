@@ -7,20 +7,41 @@ use super::Ctx;
 use crate::net::client::ReplyMode;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("ping", -1, ping).flags(FAST | STALE | LOADING).acl(acl::CONNECTION).group("connection")
-        .doc("1.0.0", "O(1)", "Returns the server's liveliness response."),
-    Command::new("echo", 2, echo).flags(FAST | LOADING | STALE).acl(acl::CONNECTION).group("connection")
-        .doc("1.0.0", "O(1)", "Returns the given string."),
-    Command::new("quit", -1, quit).flags(ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH).acl(acl::CONNECTION).group("connection")
+    Command::new("ping", -1, ping).flags(FAST | STALE | LOADING).acl(acl::CONNECTION).group("connection").doc(
+        "1.0.0",
+        "O(1)",
+        "Returns the server's liveliness response.",
+    ),
+    Command::new("echo", 2, echo).flags(FAST | LOADING | STALE).acl(acl::CONNECTION).group("connection").doc(
+        "1.0.0",
+        "O(1)",
+        "Returns the given string.",
+    ),
+    Command::new("quit", -1, quit)
+        .flags(ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH)
+        .acl(acl::CONNECTION)
+        .group("connection")
         .doc("1.0.0", "O(1)", "Closes the connection."),
-    Command::new("reset", 1, reset).flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY).acl(acl::CONNECTION).group("connection")
+    Command::new("reset", 1, reset)
+        .flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY)
+        .acl(acl::CONNECTION)
+        .group("connection")
         .doc("6.2.0", "O(1)", "Resets the connection."),
-    Command::new("hello", -1, hello).flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY).acl(acl::CONNECTION).group("connection")
+    Command::new("hello", -1, hello)
+        .flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY)
+        .acl(acl::CONNECTION)
+        .group("connection")
         .doc("6.0.0", "O(1)", "Handshakes with the Redis server."),
-    Command::new("auth", -2, auth).flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY).acl(acl::CONNECTION).group("connection")
+    Command::new("auth", -2, auth)
+        .flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY)
+        .acl(acl::CONNECTION)
+        .group("connection")
         .doc("1.0.0", "O(N) where N is the number of passwords defined for the user", "Authenticates the connection."),
-    Command::new("select", 2, select).flags(LOADING | STALE | FAST).acl(acl::CONNECTION).group("connection")
-        .doc("1.0.0", "O(1)", "Changes the selected database."),
+    Command::new("select", 2, select).flags(LOADING | STALE | FAST).acl(acl::CONNECTION).group("connection").doc(
+        "1.0.0",
+        "O(1)",
+        "Changes the selected database.",
+    ),
 ];
 
 /// PING [message]: +PONG, or the message as a bulk string. A RESP2 client
@@ -99,7 +120,9 @@ pub fn auth(ctx: &mut Ctx) -> CmdResult {
         return Err(ReplyError::syntax());
     }
     if ctx.argc() == 2 && ctx.srv.config.requirepass.is_none() {
-        return Err(ReplyError::fixed("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+        return Err(ReplyError::fixed(
+            "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+        ));
     }
     for i in 1..ctx.argc() {
         ctx.redact(i);
@@ -189,10 +212,7 @@ mod tests {
     fn passwords_are_redacted_in_the_slow_log() {
         let mut t = TestServer::new();
         t.srv.config.slowlog_log_slower_than = 0;
-        t.check(&[
-            ("CONFIG SET requirepass abc", "+OK\r\n"),
-            ("AUTH abc", "+OK\r\n"),
-        ]);
+        t.check(&[("CONFIG SET requirepass abc", "+OK\r\n"), ("AUTH abc", "+OK\r\n")]);
         let log = t.text(&["SLOWLOG", "GET", "2"]);
         assert!(log.contains("$4\r\nAUTH\r\n$10\r\n(redacted)\r\n"), "{}", log);
         assert!(log.contains("$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n"), "{}", log);

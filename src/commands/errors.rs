@@ -91,11 +91,7 @@ impl ReplyError {
         Self::err(format!("invalid expire time in '{}' command", cmd))
     }
     pub fn unknown_subcommand(sub: &[u8], parent: &str) -> Self {
-        Self::err(format!(
-            "unknown subcommand '{}'. Try {} HELP.",
-            truncate_lossy(sub, 128),
-            parent.to_ascii_uppercase()
-        ))
+        Self::err(format!("unknown subcommand '{}'. Try {} HELP.", truncate_lossy(sub, 128), parent.to_ascii_uppercase()))
     }
     /// getIntFromObjectOrReply's range error (MOVE/COPY DB indexes).
     pub fn int_out_of_range() -> Self {

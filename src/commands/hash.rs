@@ -555,9 +555,24 @@ mod tests {
         let mut t = TestServer::new();
         t.check(&[("SET str x", "+OK\r\n")]);
         for cmd in [
-            "HSET str a 1", "HMSET str a 1", "HSETNX str a 1", "HGET str a", "HMGET str a", "HGETALL str", "HKEYS str",
-            "HVALS str", "HDEL str a", "HLEN str", "HSTRLEN str a", "HEXISTS str a", "HINCRBY str a 1",
-            "HINCRBYFLOAT str a 1", "HRANDFIELD str", "HRANDFIELD str 2", "HRANDFIELD str -2 WITHVALUES", "HSCAN str 0",
+            "HSET str a 1",
+            "HMSET str a 1",
+            "HSETNX str a 1",
+            "HGET str a",
+            "HMGET str a",
+            "HGETALL str",
+            "HKEYS str",
+            "HVALS str",
+            "HDEL str a",
+            "HLEN str",
+            "HSTRLEN str a",
+            "HEXISTS str a",
+            "HINCRBY str a 1",
+            "HINCRBYFLOAT str a 1",
+            "HRANDFIELD str",
+            "HRANDFIELD str 2",
+            "HRANDFIELD str -2 WITHVALUES",
+            "HSCAN str 0",
             "HSCAN str 0 FOO",
         ] {
             t.check(&[(cmd, WRONGTYPE)]);
@@ -700,8 +715,14 @@ mod tests {
             ("HRANDFIELD h 1 withvalues x", "-ERR syntax error\r\n"),
             ("HRANDFIELD h 1 foo", "-ERR syntax error\r\n"),
             ("HRANDFIELD h abc", "-ERR value is not an integer or out of range\r\n"),
-            ("HRANDFIELD h -9223372036854775808", "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"),
-            ("HRANDFIELD nokey -9223372036854775808", "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"),
+            (
+                "HRANDFIELD h -9223372036854775808",
+                "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n",
+            ),
+            (
+                "HRANDFIELD nokey -9223372036854775808",
+                "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n",
+            ),
             ("HRANDFIELD h 4611686018427387904 withvalues", "-ERR value is out of range\r\n"),
             ("HRANDFIELD h -4611686018427387904 withvalues", "-ERR value is out of range\r\n"),
             ("HRANDFIELD h 4611686018427387903 withvalues", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),

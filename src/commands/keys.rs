@@ -13,16 +13,31 @@ use crate::util::num::parse_i64_strict;
 const K: u32 = acl::KEYSPACE;
 
 const OBJECT_SUBCOMMANDS: &[Command] = &[
-    Command::new("help", 2, object_help).flags(LOADING | STALE).acl(K)
-        .doc("6.2.0", "O(1)", "Show helpful text about the different subcommands"),
-    Command::new("encoding", 3, object_encoding).flags(READONLY).acl(K).keys(2, 2, 1)
-        .doc("2.2.3", "O(1)", "Inspect the internal encoding of a Redis object"),
-    Command::new("idletime", 3, object_idletime).flags(READONLY).acl(K).keys(2, 2, 1)
-        .doc("2.2.3", "O(1)", "Get the time since a Redis object was last accessed"),
-    Command::new("refcount", 3, object_refcount).flags(READONLY).acl(K).keys(2, 2, 1)
-        .doc("2.2.3", "O(1)", "Get the number of references to the value of the key"),
-    Command::new("freq", 3, object_freq).flags(READONLY).acl(K).keys(2, 2, 1)
-        .doc("4.0.0", "O(1)", "Get the logarithmic access frequency counter of a Redis object"),
+    Command::new("help", 2, object_help).flags(LOADING | STALE).acl(K).doc(
+        "6.2.0",
+        "O(1)",
+        "Show helpful text about the different subcommands",
+    ),
+    Command::new("encoding", 3, object_encoding).flags(READONLY).acl(K).keys(2, 2, 1).doc(
+        "2.2.3",
+        "O(1)",
+        "Inspect the internal encoding of a Redis object",
+    ),
+    Command::new("idletime", 3, object_idletime).flags(READONLY).acl(K).keys(2, 2, 1).doc(
+        "2.2.3",
+        "O(1)",
+        "Get the time since a Redis object was last accessed",
+    ),
+    Command::new("refcount", 3, object_refcount).flags(READONLY).acl(K).keys(2, 2, 1).doc(
+        "2.2.3",
+        "O(1)",
+        "Get the number of references to the value of the key",
+    ),
+    Command::new("freq", 3, object_freq).flags(READONLY).acl(K).keys(2, 2, 1).doc(
+        "4.0.0",
+        "O(1)",
+        "Get the logarithmic access frequency counter of a Redis object",
+    ),
 ];
 
 pub const COMMANDS: &[Command] = &[
@@ -373,10 +388,7 @@ pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, ReplyError> {
     }
     let mut v: u64 = 0;
     for &d in digits {
-        v = v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add((d - b'0') as u64))
-            .ok_or_else(ReplyError::invalid_cursor)?;
+        v = v.checked_mul(10).and_then(|v| v.checked_add((d - b'0') as u64)).ok_or_else(ReplyError::invalid_cursor)?;
     }
     Ok(if neg { v.wrapping_neg() } else { v })
 }
@@ -1173,7 +1185,15 @@ mod tests {
         t.check(&[("SET k v", "+OK\r\n"), ("SET other v", "+OK\r\n")]);
         age(&mut t, b"k", 100);
         assert_eq!(idle_seconds(t.srv.dbs[0].dict.get_entry(b"k").unwrap().key.lru()).min(100), 100);
-        for cmd in [&["TYPE", "k"][..], &["EXISTS", "k"], &["TTL", "k"], &["PTTL", "k"], &["OBJECT", "ENCODING", "k"], &["SCAN", "0"], &["KEYS", "*"]] {
+        for cmd in [
+            &["TYPE", "k"][..],
+            &["EXISTS", "k"],
+            &["TTL", "k"],
+            &["PTTL", "k"],
+            &["OBJECT", "ENCODING", "k"],
+            &["SCAN", "0"],
+            &["KEYS", "*"],
+        ] {
             t.run(cmd);
             let i = idle(&mut t, "k");
             assert!((100..=102).contains(&i), "{:?} touched the key: idle {}", cmd, i);
@@ -1287,11 +1307,7 @@ mod tests {
     #[test]
     fn keys_glob() {
         let mut t = TestServer::new();
-        t.check(&[
-            ("MSET hello 1 hallo 2 hxllo 3 hllo 4 heeeello 5", "+OK\r\n"),
-            ("KEYS nothing*", "*0\r\n"),
-            ("KEYS h\\*", "*0\r\n"),
-        ]);
+        t.check(&[("MSET hello 1 hallo 2 hxllo 3 hllo 4 heeeello 5", "+OK\r\n"), ("KEYS nothing*", "*0\r\n"), ("KEYS h\\*", "*0\r\n")]);
         // Order is the table's; compare as sets.
         let mut keys = |pattern: &str| -> Vec<String> {
             let reply = t.text(&["KEYS", pattern]);
@@ -1334,7 +1350,6 @@ mod tests {
         assert!(t.srv.dbs[0].dict.get(b"a").is_none() && t.srv.dbs[0].dict.get(b"b").is_none());
     }
 
-
     fn wait_freed(t: &TestServer, n: u64) {
         let start = std::time::Instant::now();
         while t.srv.lazyfree.freed_objects() < n {
@@ -1360,5 +1375,4 @@ mod tests {
         t.check(&[("DEL big", ":1\r\n"), ("EXISTS big", ":0\r\n")]);
         wait_freed(&t, 2);
     }
-
 }

@@ -1048,7 +1048,10 @@ mod tests {
         let mut ctx_argv = |cmd: &str| rewritten(&mut t, cmd);
         assert_eq!(ctx_argv("RPUSH q x y z w"), Vec::<Vec<u8>>::new());
         assert_eq!(ctx_argv("BRPOP q 0"), vec![b"RPOP".to_vec(), b"q".to_vec()]);
-        assert_eq!(ctx_argv("BLMOVE q d LEFT RIGHT 0"), vec![b"LMOVE".to_vec(), b"q".to_vec(), b"d".to_vec(), b"LEFT".to_vec(), b"RIGHT".to_vec()]);
+        assert_eq!(
+            ctx_argv("BLMOVE q d LEFT RIGHT 0"),
+            vec![b"LMOVE".to_vec(), b"q".to_vec(), b"d".to_vec(), b"LEFT".to_vec(), b"RIGHT".to_vec()]
+        );
         assert_eq!(ctx_argv("BRPOPLPUSH q d 0"), vec![b"RPOPLPUSH".to_vec(), b"q".to_vec(), b"d".to_vec()]);
         assert_eq!(ctx_argv("LMPOP 1 d RIGHT COUNT 9"), vec![b"RPOP".to_vec(), b"d".to_vec(), b"2".to_vec()]);
     }

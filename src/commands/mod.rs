@@ -24,13 +24,13 @@ pub mod set;
 pub mod sort;
 pub mod string;
 pub mod table;
-pub mod zset;
 #[cfg(test)]
 pub mod testing;
+pub mod zset;
 
+use crate::config::Protection;
 use crate::net::client::{Client, ReplyMode};
 use crate::net::resp::Argv;
-use crate::config::Protection;
 use crate::server::Server;
 pub use errors::{CmdResult, ReplyError};
 use std::time::Instant;
@@ -170,11 +170,7 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
             let room = 128 - args.len();
             args.push_str(&format!("'{}' ", errors::truncate_lossy(a, room)));
         }
-        let e = ReplyError::err(format!(
-            "unknown command '{}', with args beginning with: {}",
-            errors::truncate_lossy(name, 128),
-            args
-        ));
+        let e = ReplyError::err(format!("unknown command '{}', with args beginning with: {}", errors::truncate_lossy(name, 128), args));
         reject(srv, c, None, e);
         return;
     };
@@ -359,7 +355,9 @@ fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
 
     let args: Vec<&[u8]>;
     let need_args = !srv.monitors.is_empty()
-        || (srv.config.slowlog_log_slower_than >= 0 && duration as i64 >= srv.config.slowlog_log_slower_than && !cmd.has(flag::SKIP_SLOWLOG))
+        || (srv.config.slowlog_log_slower_than >= 0
+            && duration as i64 >= srv.config.slowlog_log_slower_than
+            && !cmd.has(flag::SKIP_SLOWLOG))
         || srv.dirty != dirty_before;
     if !need_args {
         return;
@@ -398,7 +396,13 @@ fn call_inner(srv: &mut Server, c: &mut Client, argv: &Argv, id: usize) {
 /// `+1339518083.107412 [0 127.0.0.1:60866] "keys" "*"`.
 fn feed_monitors(srv: &mut Server, c: &Client, args: &[&[u8]]) {
     let now = crate::server::unix_us();
-    let who = if c.is_unix { format!("unix:{}", c.laddr) } else if c.id == u64::MAX { "lua".to_string() } else { c.addr.clone() };
+    let who = if c.is_unix {
+        format!("unix:{}", c.laddr)
+    } else if c.id == u64::MAX {
+        "lua".to_string()
+    } else {
+        c.addr.clone()
+    };
     let mut line = format!("+{}.{:06} [{} {}]", now / 1_000_000, now % 1_000_000, c.db, who).into_bytes();
     for a in args {
         line.push(b' ');

@@ -21,16 +21,33 @@ use crate::server::Server;
 const T: u32 = acl::TRANSACTION;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("multi", 1, multi).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions")
-        .doc("1.2.0", "O(1)", "Mark the start of a transaction block"),
-    Command::new("exec", 1, exec).flags(NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG).acl(T).group("transactions")
-        .doc("1.2.0", "Depends on commands in the transaction", "Execute all commands issued after MULTI"),
-    Command::new("discard", 1, discard).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions")
-        .doc("2.0.0", "O(N), when N is the number of queued commands", "Discard all commands issued after MULTI"),
-    Command::new("watch", -2, watch).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).keys(1, -1, 1).key_flags(&["RO"]).group("transactions")
+    Command::new("multi", 1, multi).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions").doc(
+        "1.2.0",
+        "O(1)",
+        "Mark the start of a transaction block",
+    ),
+    Command::new("exec", 1, exec).flags(NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG).acl(T).group("transactions").doc(
+        "1.2.0",
+        "Depends on commands in the transaction",
+        "Execute all commands issued after MULTI",
+    ),
+    Command::new("discard", 1, discard).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions").doc(
+        "2.0.0",
+        "O(N), when N is the number of queued commands",
+        "Discard all commands issued after MULTI",
+    ),
+    Command::new("watch", -2, watch)
+        .flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY)
+        .acl(T)
+        .keys(1, -1, 1)
+        .key_flags(&["RO"])
+        .group("transactions")
         .doc("2.2.0", "O(1) for every key.", "Watch the given keys to determine execution of the MULTI/EXEC block"),
-    Command::new("unwatch", 1, unwatch).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions")
-        .doc("2.2.0", "O(1)", "Forget about all watched keys"),
+    Command::new("unwatch", 1, unwatch).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions").doc(
+        "2.2.0",
+        "O(1)",
+        "Forget about all watched keys",
+    ),
 ];
 
 fn exec_without_multi() -> ReplyError {

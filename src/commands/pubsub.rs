@@ -75,11 +75,8 @@ fn subscribe_generic(ctx: &mut Ctx, kind: Kind) -> CmdResult {
 /// was nothing).
 fn unsubscribe_generic(ctx: &mut Ctx, kind: Kind) -> CmdResult {
     let verb = kind.verbs().1;
-    let names: Vec<Vec<u8>> = if ctx.argc() == 1 {
-        pubsub::subscribed(ctx.c, kind)
-    } else {
-        ctx.args_from(1).map(|a| a.to_vec()).collect()
-    };
+    let names: Vec<Vec<u8>> =
+        if ctx.argc() == 1 { pubsub::subscribed(ctx.c, kind) } else { ctx.args_from(1).map(|a| a.to_vec()).collect() };
     if names.is_empty() {
         let n = count(ctx, kind);
         pubsub::reply_confirmation(ctx.c, verb, None, n);
@@ -327,7 +324,10 @@ mod tests {
             ("SUBSCRIBE a", ">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n"),
             ("PSUBSCRIBE a*", ">3\r\n$10\r\npsubscribe\r\n$2\r\na*\r\n:2\r\n"),
             ("PING", "+PONG\r\n"),
-            ("PUBLISH a hi", ">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n>4\r\n$8\r\npmessage\r\n$2\r\na*\r\n$1\r\na\r\n$2\r\nhi\r\n:2\r\n"),
+            (
+                "PUBLISH a hi",
+                ">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n>4\r\n$8\r\npmessage\r\n$2\r\na*\r\n$1\r\na\r\n$2\r\nhi\r\n:2\r\n",
+            ),
             ("UNSUBSCRIBE", ">3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n"),
             ("PUNSUBSCRIBE", ">3\r\n$12\r\npunsubscribe\r\n$2\r\na*\r\n:0\r\n"),
         ]);

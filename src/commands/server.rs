@@ -3,58 +3,103 @@
 //! slowlog.c, object.c (MEMORY) and debug.c.
 
 use super::args;
-use super::{reply_help, subcommand_syntax_error};
 use super::errors::{CmdResult, ReplyError};
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
+use super::{reply_help, subcommand_syntax_error};
 use crate::server::ShutdownRequest;
 use crate::types::value::Value;
 use sha1::{Digest, Sha1};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("info", -1, info).flags(LOADING | STALE | SENTINEL).acl(acl::DANGEROUS).group("server")
-        .doc("1.0.0", "O(1)", "Returns information and statistics about the server."),
-    Command::new("dbsize", 1, dbsize).flags(READONLY | FAST).acl(acl::KEYSPACE).group("server")
-        .doc("1.0.0", "O(1)", "Returns the number of keys in the database."),
-    Command::new("time", 1, time).flags(LOADING | STALE | FAST).group("server")
-        .doc("2.6.0", "O(1)", "Returns the server time."),
-    Command::new("shutdown", -1, shutdown).flags(ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY).group("server")
-        .doc("1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "Synchronously saves the database(s) to disk and shuts down the Redis server."),
-    Command::new("lastsave", 1, lastsave).flags(LOADING | STALE | FAST).acl(acl::ADMIN | acl::DANGEROUS).group("server").tips(&["nondeterministic_output"])
+    Command::new("info", -1, info).flags(LOADING | STALE | SENTINEL).acl(acl::DANGEROUS).group("server").doc(
+        "1.0.0",
+        "O(1)",
+        "Returns information and statistics about the server.",
+    ),
+    Command::new("dbsize", 1, dbsize).flags(READONLY | FAST).acl(acl::KEYSPACE).group("server").doc(
+        "1.0.0",
+        "O(1)",
+        "Returns the number of keys in the database.",
+    ),
+    Command::new("time", 1, time).flags(LOADING | STALE | FAST).group("server").doc("2.6.0", "O(1)", "Returns the server time."),
+    Command::new("shutdown", -1, shutdown)
+        .flags(ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY)
+        .group("server")
+        .doc(
+            "1.0.0",
+            "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+            "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+        ),
+    Command::new("lastsave", 1, lastsave)
+        .flags(LOADING | STALE | FAST)
+        .acl(acl::ADMIN | acl::DANGEROUS)
+        .group("server")
+        .tips(&["nondeterministic_output"])
         .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
-    Command::new("monitor", 1, monitor).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server")
-        .doc("1.0.0", "O(1)", "Listens for all requests received by the server in real-time."),
-    Command::new("slowlog", -2, container).group("server")
+    Command::new("monitor", 1, monitor).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
+        "1.0.0",
+        "O(1)",
+        "Listens for all requests received by the server in real-time.",
+    ),
+    Command::new("slowlog", -2, container)
+        .group("server")
         .doc("2.2.12", "Depends on subcommand.", "A container for slow log commands.")
         .subcommands(&[
-            Command::new("get", -2, slowlog_get).flags(ADMIN | LOADING | STALE).group("server")
-                .doc("2.2.12", "O(N) where N is the number of entries returned", "Returns the slow log's entries."),
-            Command::new("help", 2, slowlog_help).flags(LOADING | STALE).group("server")
-                .doc("6.2.0", "O(1)", "Show helpful text about the different subcommands"),
-            Command::new("len", 2, slowlog_len).flags(ADMIN | LOADING | STALE).group("server")
-                .doc("2.2.12", "O(1)", "Returns the number of entries in the slow log."),
-            Command::new("reset", 2, slowlog_reset).flags(ADMIN | LOADING | STALE).group("server")
-                .doc("2.2.12", "O(N) where N is the number of entries in the slowlog", "Clears all entries from the slow log."),
+            Command::new("get", -2, slowlog_get).flags(ADMIN | LOADING | STALE).group("server").doc(
+                "2.2.12",
+                "O(N) where N is the number of entries returned",
+                "Returns the slow log's entries.",
+            ),
+            Command::new("help", 2, slowlog_help).flags(LOADING | STALE).group("server").doc(
+                "6.2.0",
+                "O(1)",
+                "Show helpful text about the different subcommands",
+            ),
+            Command::new("len", 2, slowlog_len).flags(ADMIN | LOADING | STALE).group("server").doc(
+                "2.2.12",
+                "O(1)",
+                "Returns the number of entries in the slow log.",
+            ),
+            Command::new("reset", 2, slowlog_reset).flags(ADMIN | LOADING | STALE).group("server").doc(
+                "2.2.12",
+                "O(N) where N is the number of entries in the slowlog",
+                "Clears all entries from the slow log.",
+            ),
         ]),
-    Command::new("memory", -2, container).group("server")
+    Command::new("memory", -2, container)
+        .group("server")
         .doc("4.0.0", "Depends on subcommand.", "A container for memory diagnostics commands.")
         .subcommands(&[
-            Command::new("doctor", 2, memory_doctor).group("server")
-                .doc("4.0.0", "O(1)", "Outputs a memory problems report."),
-            Command::new("help", 2, memory_help).flags(LOADING | STALE).group("server")
-                .doc("4.0.0", "O(1)", "Returns helpful text about the different subcommands."),
-            Command::new("malloc-stats", 2, memory_malloc_stats).group("server")
-                .doc("4.0.0", "Depends on how much memory is allocated, could be slow", "Returns the allocator statistics."),
-            Command::new("purge", 2, memory_purge).group("server")
-                .doc("4.0.0", "Depends on how much memory is allocated, could be slow", "Asks the allocator to release memory."),
-            Command::new("stats", 2, memory_stats).group("server")
-                .doc("4.0.0", "O(1)", "Returns details about memory usage."),
-            Command::new("usage", -3, memory_usage).flags(READONLY).keys(2, 2, 1).group("server")
-                .doc("4.0.0", "O(N) where N is the number of samples.", "Estimates the memory usage of a key."),
+            Command::new("doctor", 2, memory_doctor).group("server").doc("4.0.0", "O(1)", "Outputs a memory problems report."),
+            Command::new("help", 2, memory_help).flags(LOADING | STALE).group("server").doc(
+                "4.0.0",
+                "O(1)",
+                "Returns helpful text about the different subcommands.",
+            ),
+            Command::new("malloc-stats", 2, memory_malloc_stats).group("server").doc(
+                "4.0.0",
+                "Depends on how much memory is allocated, could be slow",
+                "Returns the allocator statistics.",
+            ),
+            Command::new("purge", 2, memory_purge).group("server").doc(
+                "4.0.0",
+                "Depends on how much memory is allocated, could be slow",
+                "Asks the allocator to release memory.",
+            ),
+            Command::new("stats", 2, memory_stats).group("server").doc("4.0.0", "O(1)", "Returns details about memory usage."),
+            Command::new("usage", -3, memory_usage).flags(READONLY).keys(2, 2, 1).group("server").doc(
+                "4.0.0",
+                "O(N) where N is the number of samples.",
+                "Estimates the memory usage of a key.",
+            ),
         ]),
-    Command::new("debug", -2, debug).flags(ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED).group("server")
-        .doc("1.0.0", "Depends on subcommand.", "A container for debugging commands."),
+    Command::new("debug", -2, debug).flags(ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED).group("server").doc(
+        "1.0.0",
+        "Depends on subcommand.",
+        "A container for debugging commands.",
+    ),
 ];
 
 /// Containers never run: the dispatcher resolves the subcommand first.
@@ -378,7 +423,6 @@ fn memory_purge(ctx: &mut Ctx) -> CmdResult {
 /// (DEBUG QUICKLIST-PACKED-THRESHOLD). It belongs to the quicklist, which
 /// reads it when lists land; Redis keeps it as a global of quicklist.c too.
 pub static QUICKLIST_PACKED_THRESHOLD: AtomicU64 = AtomicU64::new(1 << 30);
-
 
 /// The SHA1 digest mixing of debug.c: `xor` folds a SHA1 into the digest,
 /// `mix` also re-hashes it, so that order matters where Redis wants it to.
@@ -936,7 +980,10 @@ mod tests {
             ("DEBUG DIGEST", "+0000000000000000000000000000000000000000\r\n"),
             ("SET k v", "+OK\r\n"),
             ("DEBUG DIGEST", "+264ccf65edec66bccfa7cc659414ccca432057d2\r\n"),
-            ("DEBUG DIGEST-VALUE k nokey", "*2\r\n+d79ee9fe5d5ad902d7f6620efc3b07b75ddd742f\r\n+0000000000000000000000000000000000000000\r\n"),
+            (
+                "DEBUG DIGEST-VALUE k nokey",
+                "*2\r\n+d79ee9fe5d5ad902d7f6620efc3b07b75ddd742f\r\n+0000000000000000000000000000000000000000\r\n",
+            ),
             ("DEBUG DIGEST-VALUE", "*0\r\n"),
         ]);
     }
@@ -1044,7 +1091,10 @@ mod tests {
         assert!(!t.srv.active_expire_enabled);
         t.check(&[
             ("DEBUG SET-ACTIVE-EXPIRE 1", "+OK\r\n"),
-            ("DEBUG SET-ACTIVE-EXPIRE", "-ERR unknown subcommand or wrong number of arguments for 'SET-ACTIVE-EXPIRE'. Try DEBUG HELP.\r\n"),
+            (
+                "DEBUG SET-ACTIVE-EXPIRE",
+                "-ERR unknown subcommand or wrong number of arguments for 'SET-ACTIVE-EXPIRE'. Try DEBUG HELP.\r\n",
+            ),
             ("DEBUG CHANGE-REPL-ID", "+OK\r\n"),
             ("DEBUG STRINGMATCH-TEST", "+Apparently Redis did not crash: test passed\r\n"),
             ("DEBUG ERROR foo", "-foo\r\n"),
@@ -1070,7 +1120,9 @@ mod tests {
         ]);
         assert_eq!(QUICKLIST_PACKED_THRESHOLD.load(Ordering::Relaxed), 1000);
         let help = t.text(&["DEBUG", "HELP"]);
-        assert!(help.starts_with("*106\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+AOF-FLUSH-SLEEP <microsec>\r\n"));
+        assert!(
+            help.starts_with("*106\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+AOF-FLUSH-SLEEP <microsec>\r\n")
+        );
         assert!(help.ends_with("+CLUSTERLINK KILL <to|from|all> <node-id>\r\n+    Kills the link based on the direction to/from (both) with the provided node.\r\n+HELP\r\n+    Prints this help.\r\n"));
     }
 
@@ -1101,12 +1153,14 @@ mod tests {
             ("DEBUG PROTOCOL null", "_\r\n"),
             ("DEBUG PROTOCOL set", "~3\r\n:0\r\n:1\r\n:2\r\n"),
             ("DEBUG PROTOCOL map", "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n"),
-            ("DEBUG PROTOCOL attrib", "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n"),
+            (
+                "DEBUG PROTOCOL attrib",
+                "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n",
+            ),
             ("DEBUG PROTOCOL push", ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n"),
             ("DEBUG PROTOCOL verbatim", "=29\r\ntxt:This is a verbatim\nstring\r\n"),
             ("DEBUG PROTOCOL true", "#t\r\n"),
             ("DEBUG PROTOCOL false", "#f\r\n"),
         ]);
     }
-
 }

@@ -673,10 +673,28 @@ mod tests {
         let mut t = TestServer::new();
         t.check(&[("SET str x", "+OK\r\n"), ("SADD s 1 2 3", ":3\r\n")]);
         for cmd in [
-            "SADD str 1", "SREM str 1", "SISMEMBER str 1", "SMISMEMBER str 1", "SCARD str", "SMEMBERS str",
-            "SPOP str", "SPOP str 2", "SRANDMEMBER str", "SRANDMEMBER str 2", "SINTER s str", "SINTER nokey str",
-            "SINTERCARD 2 nokey str", "SINTERSTORE d nokey str", "SUNION nokey str", "SUNIONSTORE d s str",
-            "SDIFF nokey str", "SDIFFSTORE d s str", "SMOVE str s 1", "SMOVE s str 1", "SSCAN str 0", "SSCAN str 0 FOO",
+            "SADD str 1",
+            "SREM str 1",
+            "SISMEMBER str 1",
+            "SMISMEMBER str 1",
+            "SCARD str",
+            "SMEMBERS str",
+            "SPOP str",
+            "SPOP str 2",
+            "SRANDMEMBER str",
+            "SRANDMEMBER str 2",
+            "SINTER s str",
+            "SINTER nokey str",
+            "SINTERCARD 2 nokey str",
+            "SINTERSTORE d nokey str",
+            "SUNION nokey str",
+            "SUNIONSTORE d s str",
+            "SDIFF nokey str",
+            "SDIFFSTORE d s str",
+            "SMOVE str s 1",
+            "SMOVE s str 1",
+            "SSCAN str 0",
+            "SSCAN str 0 FOO",
         ] {
             t.check(&[(cmd, WRONGTYPE)]);
         }
@@ -894,7 +912,10 @@ mod tests {
     fn spop_and_srandmember_counts() {
         let mut t = TestServer::new();
         t.check(&[
-            ("SRANDMEMBER s -9223372036854775808", "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"),
+            (
+                "SRANDMEMBER s -9223372036854775808",
+                "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n",
+            ),
             ("SADD s 1 2 3", ":3\r\n"),
             ("SRANDMEMBER s abc", "-ERR value is not an integer or out of range\r\n"),
             ("SRANDMEMBER s 1 2", "-ERR syntax error\r\n"),
@@ -926,13 +947,20 @@ mod tests {
     fn bulks(reply: &str) -> Vec<String> {
         let mut lines = reply.split("\r\n");
         let n: usize = lines.next().unwrap()[1..].parse().unwrap();
-        (0..n).map(|_| { lines.next(); lines.next().unwrap().to_string() }).collect()
+        (0..n)
+            .map(|_| {
+                lines.next();
+                lines.next().unwrap().to_string()
+            })
+            .collect()
     }
 
     #[test]
     fn random_members_belong_to_the_set() {
         let mut t = TestServer::new();
-        for (key, members) in [("ints", (0..100).map(|i| i.to_string()).collect::<Vec<_>>()), ("strs", (0..100).map(|i| format!("m{}", i)).collect())] {
+        for (key, members) in
+            [("ints", (0..100).map(|i| i.to_string()).collect::<Vec<_>>()), ("strs", (0..100).map(|i| format!("m{}", i)).collect())]
+        {
             let mut argv = vec!["SADD".to_string(), key.into()];
             argv.extend(members.iter().cloned());
             t.run(&argv);

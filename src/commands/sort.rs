@@ -84,7 +84,16 @@ struct SortOptions<'a> {
 }
 
 fn parse_options<'a>(ctx: &Ctx<'a>, readonly: bool) -> Result<SortOptions<'a>, ReplyError> {
-    let mut o = SortOptions { desc: false, alpha: false, limit_start: 0, limit_count: -1, sortby: None, dontsort: false, gets: Vec::new(), store: None };
+    let mut o = SortOptions {
+        desc: false,
+        alpha: false,
+        limit_start: 0,
+        limit_count: -1,
+        sortby: None,
+        dontsort: false,
+        gets: Vec::new(),
+        store: None,
+    };
     let mut j = 2;
     while j < ctx.argc() {
         let a = ctx.arg(j);

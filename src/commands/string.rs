@@ -113,7 +113,12 @@ fn parse_set_options(ctx: &Ctx, from: usize, getex: bool) -> Result<SetOptions, 
             o.keepttl = true;
         } else if getex && args::is(a, "persist") && !expire_set && !o.keepttl {
             o.persist = true;
-        } else if has_next && !o.keepttl && !o.persist && !expire_set && (args::is(a, "ex") || args::is(a, "px") || args::is(a, "exat") || args::is(a, "pxat")) {
+        } else if has_next
+            && !o.keepttl
+            && !o.persist
+            && !expire_set
+            && (args::is(a, "ex") || args::is(a, "px") || args::is(a, "exat") || args::is(a, "pxat"))
+        {
             let secs = args::is(a, "ex") || args::is(a, "exat");
             let abs = args::is(a, "exat") || args::is(a, "pxat");
             o.expire = Some((i + 1, secs, abs));
@@ -201,7 +206,11 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
             let unit = if secs { ExpireUnit::Seconds } else { ExpireUnit::Millis };
             let when = expire_deadline(ctx, ctx.arg(i), unit, abs, "set")?;
             // SET ... PXAT needs no rewrite; everything else becomes PXAT.
-            if abs && !secs { Some((when, false)) } else { Some((when, true)) }
+            if abs && !secs {
+                Some((when, false))
+            } else {
+                Some((when, true))
+            }
         }
         None => None,
     };
@@ -624,11 +633,7 @@ pub fn lcs(ctx: &mut Ctx) -> CmdResult {
     let w = blen + 1;
     for i in 1..=alen {
         for j in 1..=blen {
-            dp[i * w + j] = if a[i - 1] == b[j - 1] {
-                dp[(i - 1) * w + j - 1] + 1
-            } else {
-                dp[(i - 1) * w + j].max(dp[i * w + j - 1])
-            };
+            dp[i * w + j] = if a[i - 1] == b[j - 1] { dp[(i - 1) * w + j - 1] + 1 } else { dp[(i - 1) * w + j].max(dp[i * w + j - 1]) };
         }
     }
     let total = dp[alen * w + blen];

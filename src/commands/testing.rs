@@ -65,7 +65,8 @@ impl TestServer {
         let handler = self.srv.commands.cmd(id).handler;
         self.srv.now_ms = crate::server::unix_ms();
         let start = self.client.out.buf.len();
-        let mut ctx = super::Ctx { srv: &mut self.srv, c: &mut self.client, argv: &argv, cmd_id: id, rewritten: None, redacted: Vec::new() };
+        let mut ctx =
+            super::Ctx { srv: &mut self.srv, c: &mut self.client, argv: &argv, cmd_id: id, rewritten: None, redacted: Vec::new() };
         if let Err(e) = handler(&mut ctx) {
             ctx.c.out.error(e.text());
         }

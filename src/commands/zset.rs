@@ -574,10 +574,7 @@ impl<'a> Src<'a> {
 fn zset_op_generic(ctx: &mut Ctx, dst: Option<&[u8]>, numkeys_at: usize, op: SetOp, card_only: bool) -> CmdResult {
     let setnum = long_arg(ctx.arg(numkeys_at))?;
     if setnum < 1 {
-        return Err(ReplyError::err(format!(
-            "at least 1 input key is needed for '{}' command",
-            ctx.srv.commands.full_name(ctx.cmd_id)
-        )));
+        return Err(ReplyError::err(format!("at least 1 input key is needed for '{}' command", ctx.srv.commands.full_name(ctx.cmd_id))));
     }
     if setnum > (ctx.argc() - (numkeys_at + 1)) as i64 {
         return Err(ReplyError::syntax());
@@ -1071,7 +1068,15 @@ pub fn zscan(ctx: &mut Ctx) -> CmdResult {
 /// flat reply) from the first non-empty sorted set among `keys`.
 /// `emit_key` prefixes the key (BZPOP*, [B]ZMPOP); `nested` uses [member,
 /// score] pairs. Returns the key served, if any.
-fn pop_generic(ctx: &mut Ctx, keys: &[&[u8]], max: bool, emit_key: bool, count: Option<usize>, nested: bool, nil_when_empty: bool) -> Result<Option<usize>, ReplyError> {
+fn pop_generic(
+    ctx: &mut Ctx,
+    keys: &[&[u8]],
+    max: bool,
+    emit_key: bool,
+    count: Option<usize>,
+    nested: bool,
+    nil_when_empty: bool,
+) -> Result<Option<usize>, ReplyError> {
     let db = ctx.c.db;
     let mut found = None;
     for (i, k) in keys.iter().enumerate() {

@@ -35,11 +35,22 @@ pub enum Unit {
 pub enum Kind {
     Bool,
     /// Bounds are inclusive; `unsigned` compares as C's unsigned types do.
-    Num { min: i128, max: i128, unsigned: bool, unit: Unit },
+    Num {
+        min: i128,
+        max: i128,
+        unsigned: bool,
+        unit: Unit,
+    },
     /// Names and values; `flags` enums take several names OR-ed together.
-    Enum { names: &'static [(&'static str, u32)], flags: bool },
+    Enum {
+        names: &'static [(&'static str, u32)],
+        flags: bool,
+    },
     /// `empty_is_null`: "" means unset (EMPTY_STRING_IS_NULL).
-    Str { empty_is_null: bool, check: Option<StrCheck> },
+    Str {
+        empty_is_null: bool,
+        check: Option<StrCheck>,
+    },
     Save,
     Bind,
     Obuf,
@@ -151,9 +162,7 @@ impl Directive {
 
 /// Looks a directive up by name or alias, case-insensitively.
 pub fn lookup(name: &str) -> Option<&'static Directive> {
-    DIRECTIVES
-        .iter()
-        .find(|d| d.name.eq_ignore_ascii_case(name) || d.alias.is_some_and(|a| a.eq_ignore_ascii_case(name)))
+    DIRECTIVES.iter().find(|d| d.name.eq_ignore_ascii_case(name) || d.alias.is_some_and(|a| a.eq_ignore_ascii_case(name)))
 }
 
 const INT_MAX: i128 = i32::MAX as i128;
@@ -443,11 +452,13 @@ macro_rules! text {
 macro_rules! protection {
     ($f:ident) => {
         Slot::Field(
-            |c| Value::Enum(match c.$f {
-                Protection::No => 0,
-                Protection::Yes => 1,
-                Protection::Local => 2,
-            }),
+            |c| {
+                Value::Enum(match c.$f {
+                    Protection::No => 0,
+                    Protection::Yes => 1,
+                    Protection::Local => 2,
+                })
+            },
             |c, v| {
                 c.$f = match v.enum_val() {
                     1 => Protection::Yes,
@@ -476,17 +487,8 @@ macro_rules! secret {
 
 const LOGLEVELS: &[(&str, u32)] = &[("debug", 0), ("verbose", 1), ("notice", 2), ("warning", 3)];
 const SUPERVISED: &[(&str, u32)] = &[("upstart", 0), ("systemd", 1), ("auto", 2), ("no", 3)];
-const SYSLOG_FACILITY: &[(&str, u32)] = &[
-    ("user", 0),
-    ("local0", 1),
-    ("local1", 2),
-    ("local2", 3),
-    ("local3", 4),
-    ("local4", 5),
-    ("local5", 6),
-    ("local6", 7),
-    ("local7", 8),
-];
+const SYSLOG_FACILITY: &[(&str, u32)] =
+    &[("user", 0), ("local0", 1), ("local1", 2), ("local2", 3), ("local3", 4), ("local4", 5), ("local5", 6), ("local6", 7), ("local7", 8)];
 const DISKLESS_LOAD: &[(&str, u32)] = &[("disabled", 0), ("on-empty-db", 1), ("swapdb", 2)];
 const MAXMEMORY_POLICY: &[(&str, u32)] = &[
     ("volatile-lru", 0),
@@ -515,9 +517,7 @@ const SHUTDOWN_ON_SIG: &[(&str, u32)] = &[
 const TLS_AUTH_CLIENTS: &[(&str, u32)] = &[("no", 0), ("yes", 1), ("optional", 2)];
 
 const fn shutdown_on(name: &'static str) -> Directive {
-    Directive::new(name, Kind::Enum { names: SHUTDOWN_ON_SIG, flags: true }, "default")
-        .flags(flag::MULTI_ARG)
-        .gate(valid_shutdown_flags)
+    Directive::new(name, Kind::Enum { names: SHUTDOWN_ON_SIG, flags: true }, "default").flags(flag::MULTI_ARG).gate(valid_shutdown_flags)
 }
 
 // ---- Validation and not-yet-built features ------------------------------
@@ -737,12 +737,14 @@ pub static DIRECTIVES: &[Directive] = &[
     nullable("requirepass").flags(SENSITIVE).at(secret!(requirepass)),
     // Enumerations
     enumeration("supervised", SUPERVISED, "no").flags(IMMUTABLE).at(Slot::Field(
-        |c| Value::Enum(match c.supervised {
-            Supervised::Upstart => 0,
-            Supervised::Systemd => 1,
-            Supervised::Auto => 2,
-            Supervised::No => 3,
-        }),
+        |c| {
+            Value::Enum(match c.supervised {
+                Supervised::Upstart => 0,
+                Supervised::Systemd => 1,
+                Supervised::Auto => 2,
+                Supervised::No => 3,
+            })
+        },
         |c, v| {
             c.supervised = match v.enum_val() {
                 0 => Supervised::Upstart,
@@ -755,12 +757,14 @@ pub static DIRECTIVES: &[Directive] = &[
     enumeration("syslog-facility", SYSLOG_FACILITY, "local0").flags(IMMUTABLE),
     enumeration("repl-diskless-load", DISKLESS_LOAD, "disabled").flags(DENY_LOADING),
     enumeration("loglevel", LOGLEVELS, "notice").effect(Effect::LogLevel).at(Slot::Field(
-        |c| Value::Enum(match c.loglevel {
-            LogLevel::Debug => 0,
-            LogLevel::Verbose => 1,
-            LogLevel::Notice => 2,
-            LogLevel::Warning | LogLevel::Nothing => 3,
-        }),
+        |c| {
+            Value::Enum(match c.loglevel {
+                LogLevel::Debug => 0,
+                LogLevel::Verbose => 1,
+                LogLevel::Notice => 2,
+                LogLevel::Warning | LogLevel::Nothing => 3,
+            })
+        },
         |c, v| {
             c.loglevel = match v.enum_val() {
                 0 => LogLevel::Debug,
@@ -772,11 +776,13 @@ pub static DIRECTIVES: &[Directive] = &[
     )),
     enumeration("maxmemory-policy", MAXMEMORY_POLICY, "noeviction"),
     enumeration("appendfsync", APPENDFSYNC, "everysec").at(Slot::Field(
-        |c| Value::Enum(match c.appendfsync {
-            AppendFsync::Everysec => 0,
-            AppendFsync::Always => 1,
-            AppendFsync::No => 2,
-        }),
+        |c| {
+            Value::Enum(match c.appendfsync {
+                AppendFsync::Everysec => 0,
+                AppendFsync::Always => 1,
+                AppendFsync::No => 2,
+            })
+        },
         |c, v| {
             c.appendfsync = match v.enum_val() {
                 1 => AppendFsync::Always,
@@ -923,18 +929,14 @@ pub static DIRECTIVES: &[Directive] = &[
             }
         },
     )),
-    Directive::new("replicaof", Kind::ReplicaOf, "")
-        .alias("slaveof")
-        .flags(IMMUTABLE | MULTI_ARG)
-        .gate(no_replication)
-        .at(Slot::Field(
-            |c| Value::ReplicaOf(c.replicaof.clone()),
-            |c, v| {
-                if let Value::ReplicaOf(r) = v {
-                    c.replicaof = r
-                }
-            },
-        )),
+    Directive::new("replicaof", Kind::ReplicaOf, "").alias("slaveof").flags(IMMUTABLE | MULTI_ARG).gate(no_replication).at(Slot::Field(
+        |c| Value::ReplicaOf(c.replicaof.clone()),
+        |c, v| {
+            if let Value::ReplicaOf(r) = v {
+                c.replicaof = r
+            }
+        },
+    )),
     Directive::new("latency-tracking-info-percentiles", Kind::Percentiles, "50 99 99.9").flags(MULTI_ARG),
 ];
 

@@ -48,10 +48,7 @@ impl State {
                 continue;
             }
             let argv = crate::net::resp::split_args(line.as_bytes());
-            let name = argv
-                .as_ref()
-                .and_then(|a| a.first())
-                .map(|n| String::from_utf8_lossy(n).to_ascii_lowercase());
+            let name = argv.as_ref().and_then(|a| a.first()).map(|n| String::from_utf8_lossy(n).to_ascii_lowercase());
             let known = name.as_deref().and_then(lookup);
             match (&name, known) {
                 (Some(n), _) if known.is_some() || FILE_ONLY.contains(&n.as_str()) => {
@@ -182,21 +179,13 @@ fn rewrite_directive(st: &mut State, c: &Config, d: &Directive) {
             let Value::Obuf(defaults) = def else { return };
             for (i, l) in limits.iter().enumerate() {
                 let class = if OBUF_CLASSES[i] == "slave" { "replica" } else { OBUF_CLASSES[i] };
-                let line = format!(
-                    "{} {} {} {} {}",
-                    name,
-                    class,
-                    format_memory(l.hard as i64),
-                    format_memory(l.soft as i64),
-                    l.soft_seconds
-                );
+                let line =
+                    format!("{} {} {} {} {}", name, class, format_memory(l.hard as i64), format_memory(l.soft as i64), l.soft_seconds);
                 st.rewrite_line(name, line, *l != defaults[i]);
             }
         }
         (Kind::Oom, Value::Oom(o)) => st.rewrite_line(name, format!("{} {} {} {}", name, o[0], o[1], o[2]), force),
-        (Kind::Notify, Value::Notify(f)) => {
-            st.rewrite_line(name, format!("{} {}", name, quoted(&keyspace_events_to_str(*f))), *f != 0)
-        }
+        (Kind::Notify, Value::Notify(f)) => st.rewrite_line(name, format!("{} {}", name, quoted(&keyspace_events_to_str(*f))), *f != 0),
         (Kind::Bind, Value::Bind(addrs)) => {
             if !force {
                 st.mark(name);

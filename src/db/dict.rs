@@ -401,7 +401,11 @@ impl<V> Dict<V> {
                     let total = s0 + self.tables[1].len();
                     // Buckets below rehash_idx in table 0 are known empty.
                     let i = r + (random_u64() as usize) % (total - r);
-                    if i >= s0 { (1, i - s0) } else { (0, i) }
+                    if i >= s0 {
+                        (1, i - s0)
+                    } else {
+                        (0, i)
+                    }
                 }
                 None => (0, (random_u64() as usize) & (self.tables[0].len() - 1)),
             };

@@ -318,11 +318,8 @@ impl Client {
         let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
         let events = if self.write_registered { "rw" } else { "r" };
         // Unix socket clients show the socket path with ":0" for both ends.
-        let (addr, laddr) = if self.is_unix {
-            (format!("{}:0", self.laddr), format!("{}:0", self.laddr))
-        } else {
-            (self.addr.clone(), self.laddr.clone())
-        };
+        let (addr, laddr) =
+            if self.is_unix { (format!("{}:0", self.laddr), format!("{}:0", self.laddr)) } else { (self.addr.clone(), self.laddr.clone()) };
         format!(
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir=-1 resp={}",
             self.id,

@@ -23,9 +23,9 @@
 use super::crc64::crc64;
 use super::lzf;
 use crate::db::Db;
+use crate::types::hash::Hash;
 use crate::types::intset::Intset;
 use crate::types::list::{End, List};
-use crate::types::hash::Hash;
 use crate::types::listpack::{Listpack, LpValue};
 use crate::types::set::Set;
 use crate::types::value::{Key, Value};
@@ -288,7 +288,6 @@ impl Encoder {
         }
         Ok(())
     }
-
 }
 
 /// The DUMP payload of a value: type, value, RDB version, CRC-64
@@ -412,10 +411,7 @@ pub struct LoadError {
 impl LoadError {
     /// Redis's rdbReportError line.
     pub fn report(&self) -> String {
-        format!(
-            "Internal error in RDB reading offset {}, function at rdb.c:{} -> {}",
-            self.offset, self.line, self.reason
-        )
+        format!("Internal error in RDB reading offset {}, function at rdb.c:{} -> {}", self.offset, self.line, self.reason)
     }
 }
 
@@ -1087,7 +1083,12 @@ const PROGRESS_INTERVAL: u64 = 2 * 1024 * 1024;
 
 /// `load_snapshot`, calling `progress(bytes read so far)` every 2 MB so
 /// the caller can keep serving clients while a big file loads.
-pub fn load_snapshot_progress<R: Read>(r: R, dbs: &mut [Db], cfg: &LoadConfig, progress: &mut dyn FnMut(u64)) -> Result<LoadStats, LoadError> {
+pub fn load_snapshot_progress<R: Read>(
+    r: R,
+    dbs: &mut [Db],
+    cfg: &LoadConfig,
+    progress: &mut dyn FnMut(u64),
+) -> Result<LoadStats, LoadError> {
     let mut next_report = PROGRESS_INTERVAL;
     let mut rd = Reader::new(r);
     let mut stats = LoadStats::default();
@@ -1158,12 +1159,7 @@ pub fn load_snapshot_progress<R: Read>(r: R, dbs: &mut [Db], cfg: &LoadConfig, p
             }
             op::MODULE_AUX => {
                 let id = rd.read_len()?;
-                bail!(
-                    rd,
-                    Unsupported,
-                    "The RDB file contains AUX module data I can't load: no matching module '{}'",
-                    module_type_name(id)
-                );
+                bail!(rd, Unsupported, "The RDB file contains AUX module data I can't load: no matching module '{}'", module_type_name(id));
             }
             op::FUNCTION2 => {
                 // A function library (its Lua source). Functions are not

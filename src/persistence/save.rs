@@ -120,10 +120,7 @@ fn temp_file_for(filename: &str, pid: i32) -> String {
 /// in a forked child, the pages copy-on-write had to duplicate.
 fn private_dirty_bytes() -> u64 {
     let text = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
-    text.lines()
-        .filter(|l| l.starts_with("Private_Dirty:"))
-        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .sum::<u64>()
+    text.lines().filter(|l| l.starts_with("Private_Dirty:")).filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()).sum::<u64>()
         * 1024
 }
 
@@ -308,11 +305,8 @@ impl Server {
             libc::kill(pid, libc::SIGUSR1);
             libc::waitpid(pid, &mut status, 0)
         };
-        let exit = if r == pid && libc::WIFEXITED(status) {
-            ChildExit::Code(libc::WEXITSTATUS(status))
-        } else {
-            ChildExit::Signal(libc::SIGUSR1)
-        };
+        let exit =
+            if r == pid && libc::WIFEXITED(status) { ChildExit::Code(libc::WEXITSTATUS(status)) } else { ChildExit::Signal(libc::SIGUSR1) };
         self.background_save_done(pid, exit);
     }
 

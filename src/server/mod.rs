@@ -28,10 +28,7 @@ pub const FERRODIS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Milliseconds since the unix epoch.
 pub fn unix_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Microseconds since the unix epoch (one clock_gettime, no conversions).

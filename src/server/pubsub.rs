@@ -87,11 +87,7 @@ impl PubSub {
 
     /// Active channels matching `pattern` (PUBSUB CHANNELS / SHARDCHANNELS).
     pub fn names(&self, kind: Kind, pattern: Option<&[u8]>) -> Vec<Vec<u8>> {
-        self.map(kind)
-            .keys()
-            .filter(|k| pattern.is_none_or(|p| glob_match(p, k, false)))
-            .cloned()
-            .collect()
+        self.map(kind).keys().filter(|k| pattern.is_none_or(|p| glob_match(p, k, false))).cloned().collect()
     }
 
     fn add(&mut self, kind: Kind, name: &[u8], token: usize) {
@@ -234,13 +230,8 @@ impl Server {
         if shard || self.pubsub.patterns.is_empty() {
             return receivers;
         }
-        let matching: Vec<(Vec<u8>, Vec<usize>)> = self
-            .pubsub
-            .patterns
-            .iter()
-            .filter(|(p, _)| glob_match(p, channel, false))
-            .map(|(p, v)| (p.clone(), v.clone()))
-            .collect();
+        let matching: Vec<(Vec<u8>, Vec<usize>)> =
+            self.pubsub.patterns.iter().filter(|(p, _)| glob_match(p, channel, false)).map(|(p, v)| (p.clone(), v.clone())).collect();
         for (pattern, tokens) in matching {
             for t in tokens {
                 self.deliver(t, &[b"pmessage", &pattern, channel, message]);

@@ -109,7 +109,8 @@ pub fn bind_tcp(bind: &[String], port: u16, backlog: i32) -> io::Result<Vec<TcpL
         match attempt {
             Ok(l) => out.push(l),
             Err(e) => {
-                let unavailable = matches!(e.raw_os_error(), Some(libc::EADDRNOTAVAIL) | Some(libc::EAFNOSUPPORT) | Some(libc::EPROTONOSUPPORT));
+                let unavailable =
+                    matches!(e.raw_os_error(), Some(libc::EADDRNOTAVAIL) | Some(libc::EAFNOSUPPORT) | Some(libc::EPROTONOSUPPORT));
                 if optional && unavailable {
                     continue;
                 }
@@ -159,11 +160,8 @@ impl Reactor {
         let mut spin = 0u32;
         loop {
             let now = Instant::now();
-            let mut timeout = if !srv.pending_reads.is_empty() || spin > 0 {
-                Duration::ZERO
-            } else {
-                next_cron.saturating_duration_since(now)
-            };
+            let mut timeout =
+                if !srv.pending_reads.is_empty() || spin > 0 { Duration::ZERO } else { next_cron.saturating_duration_since(now) };
             // Wake up for the earliest blocked-client deadline too.
             if let Some(ms) = srv.blocking.ms_until_next_timeout(unix_ms()) {
                 timeout = timeout.min(Duration::from_millis(ms));
@@ -355,7 +353,12 @@ impl Reactor {
                 c.last_interaction = Instant::now();
                 if c.qbuf.len() - c.qpos + c.parser.big_arg_len() > srv.config.client_query_buffer_limit {
                     let head = &c.qbuf[c.qpos..(c.qpos + 64).min(c.qbuf.len())];
-                    log::warn!("Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})", c.id, c.addr, String::from_utf8_lossy(head));
+                    log::warn!(
+                        "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
+                        c.id,
+                        c.addr,
+                        String::from_utf8_lossy(head)
+                    );
                     srv.stats.client_query_buffer_limit_disconnections += 1;
                     close = true;
                     break;

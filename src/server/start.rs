@@ -51,13 +51,12 @@ pub fn run(args: &[String]) -> i32 {
     super::log::set_role(b'C');
     let pid = std::process::id();
     log::warn!("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
-    log::warn!(
-        "Redis version={}, bits=64, commit=00000000, modified=0, pid={}, just started",
-        super::REDIS_VERSION,
-        pid
-    );
+    log::warn!("Redis version={}, bits=64, commit=00000000, modified=0, pid={}, just started", super::REDIS_VERSION, pid);
     if config.config_file.is_none() {
-        log::warn!("Warning: no config file specified, using the default config. In order to specify a config file use {} /path/to/redis.conf", std::env::args().next().unwrap_or_default());
+        log::warn!(
+            "Warning: no config file specified, using the default config. In order to specify a config file use {} /path/to/redis.conf",
+            std::env::args().next().unwrap_or_default()
+        );
     } else {
         log::warn!("Configuration loaded");
     }

@@ -71,12 +71,8 @@ pub fn unwatch_all(srv: &mut Server, c: &mut Client) {
 /// watched and has expired since (not yet deleted) fails the transaction.
 pub fn watched_key_expired(srv: &Server, c: &Client) -> bool {
     c.watched.iter().any(|(db, key)| {
-        let was_expired = srv
-            .watches
-            .keys
-            .get(&(*db, key.clone()))
-            .and_then(|v| v.iter().find(|w| w.token == c.token))
-            .is_some_and(|w| w.expired);
+        let was_expired =
+            srv.watches.keys.get(&(*db, key.clone())).and_then(|v| v.iter().find(|w| w.token == c.token)).is_some_and(|w| w.expired);
         !was_expired && srv.dbs[*db].is_expired(key, srv.now_ms)
     })
 }

@@ -15,7 +15,7 @@
 //! write whose arguments are too long (hashTypeTryConversion), and after a
 //! write that leaves too many fields (hashTypeSet).
 
-use super::listpack::{as_int, LpValue, Listpack};
+use super::listpack::{as_int, Listpack, LpValue};
 use super::value::{Key, Value};
 use crate::db::dict::Dict;
 use crate::util::rand::random_u64;
@@ -121,9 +121,10 @@ impl std::fmt::Debug for Hash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Hash({}) ", self.encoding())?;
         f.debug_map()
-            .entries(self.iter().map(|(k, v)| {
-                (String::from_utf8_lossy(&k.to_vec()).into_owned(), String::from_utf8_lossy(&v.to_vec()).into_owned())
-            }))
+            .entries(
+                self.iter()
+                    .map(|(k, v)| (String::from_utf8_lossy(&k.to_vec()).into_owned(), String::from_utf8_lossy(&v.to_vec()).into_owned())),
+            )
             .finish()
     }
 }

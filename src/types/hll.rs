@@ -244,8 +244,14 @@ fn xzero_set(p: &mut [u8], len: usize) {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
     /// A run of zero registers, encoded in `bytes` (1 or 2) bytes.
-    Zero { len: usize, bytes: usize },
-    Val { value: u8, len: usize },
+    Zero {
+        len: usize,
+        bytes: usize,
+    },
+    Val {
+        value: u8,
+        len: usize,
+    },
 }
 
 /// Decodes the opcode at `p[0]` (and `p[1]` for XZERO; a truncated XZERO
@@ -687,13 +693,9 @@ mod tests {
     fn hash_matches_redis() {
         // Register and run length Redis 7.0.15 gives these elements
         // (PFADD h <e>; PFDEBUG DECODE h).
-        for (e, index, count) in [
-            (&b"a"[..], 12711, 2),
-            (b"foo", 7348, 5),
-            (b"", 5938, 2),
-            (b"hello12345678", 12225, 2),
-            (b"0123456789abcdef", 5949, 1),
-        ] {
+        for (e, index, count) in
+            [(&b"a"[..], 12711, 2), (b"foo", 7348, 5), (b"", 5938, 2), (b"hello12345678", 12225, 2), (b"0123456789abcdef", 5949, 1)]
+        {
             assert_eq!(pat_len(e), (index, count), "element {:?}", e);
         }
     }

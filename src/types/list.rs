@@ -15,7 +15,7 @@
 //! is kept per list but nodes stay raw) and "plain" nodes for elements of
 //! 1 GB or more (they are stored in a listpack of their own size class).
 
-use super::listpack::{as_int, LpValue, Listpack};
+use super::listpack::{as_int, Listpack, LpValue};
 use std::collections::VecDeque;
 
 /// Byte limits for fill -1..-5 (optimization_level).
@@ -99,12 +99,7 @@ impl List {
     /// An empty list with the given `list-max-listpack-size` and
     /// `list-compress-depth` (clamped as quicklistSetOptions does).
     pub fn new(fill: i64, compress: i64) -> List {
-        List {
-            nodes: VecDeque::new(),
-            len: 0,
-            fill: fill.clamp(-5, FILL_MAX) as i16,
-            compress: compress.clamp(0, COMPRESS_MAX) as u16,
-        }
+        List { nodes: VecDeque::new(), len: 0, fill: fill.clamp(-5, FILL_MAX) as i16, compress: compress.clamp(0, COMPRESS_MAX) as u16 }
     }
 
     /// OBJECT ENCODING name: Redis 7.0 lists are always quicklists.
@@ -605,7 +600,13 @@ mod tests {
                     _ => {
                         let end = if rnd() % 2 == 0 { End::Head } else { End::Tail };
                         let got = l.pop(end);
-                        let want = if model.is_empty() { None } else if end == End::Head { Some(model.remove(0)) } else { model.pop() };
+                        let want = if model.is_empty() {
+                            None
+                        } else if end == End::Head {
+                            Some(model.remove(0))
+                        } else {
+                            model.pop()
+                        };
                         assert_eq!(got, want);
                     }
                 }

@@ -1,8 +1,8 @@
 //! Value encodings; mirrors object.c and the encoding files (sds.c, ...).
 
-pub mod intset;
 pub mod hash;
 pub mod hll;
+pub mod intset;
 pub mod list;
 pub mod listpack;
 pub mod sds;

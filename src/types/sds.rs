@@ -11,7 +11,7 @@
 //! `proto-max-bulk-len` default; the top bit of the capacity word records the
 //! "raw" encoding (a string that was modified in place by APPEND/SETRANGE).
 
-use std::alloc::{alloc, dealloc, realloc, handle_alloc_error, Layout};
+use std::alloc::{alloc, dealloc, handle_alloc_error, realloc, Layout};
 use std::ptr::NonNull;
 
 const HEADER: usize = 8;

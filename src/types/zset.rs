@@ -588,11 +588,19 @@ pub struct ScoreRange {
 impl ScoreRange {
     #[inline]
     pub fn gte_min(&self, v: f64) -> bool {
-        if self.minex { v > self.min } else { v >= self.min }
+        if self.minex {
+            v > self.min
+        } else {
+            v >= self.min
+        }
     }
     #[inline]
     pub fn lte_max(&self, v: f64) -> bool {
-        if self.maxex { v < self.max } else { v <= self.max }
+        if self.maxex {
+            v < self.max
+        } else {
+            v <= self.max
+        }
     }
 }
 
@@ -1331,9 +1339,8 @@ mod tests {
             z.add(s, m.as_bytes(), AddFlags::default(), LIMITS);
         }
         let items: Vec<Vec<u8>> = z.as_listpack().unwrap().iter().map(|v| v.to_vec()).collect();
-        let want: Vec<&[u8]> = vec![
-            b"c", b"0", b"a", b"1", b"b", b"1.1000000000000001", b"f", b"4503599627370496", b"e", b"3e+20", b"d", b"inf",
-        ];
+        let want: Vec<&[u8]> =
+            vec![b"c", b"0", b"a", b"1", b"b", b"1.1000000000000001", b"f", b"4503599627370496", b"e", b"3e+20", b"d", b"inf"];
         assert_eq!(items, want.iter().map(|s| s.to_vec()).collect::<Vec<_>>());
         // Integers are stored as listpack integers.
         assert!(matches!(z.as_listpack().unwrap().iter().nth(3), Some(LpValue::Int(1))));

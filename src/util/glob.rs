@@ -77,11 +77,8 @@ fn match_one(pat: &[u8], p: usize, c: u8, nocase: bool) -> Option<usize> {
                     if lo > hi {
                         std::mem::swap(&mut lo, &mut hi);
                     }
-                    let (cl, lo2, hi2) = if nocase {
-                        (c.to_ascii_lowercase(), lo.to_ascii_lowercase(), hi.to_ascii_lowercase())
-                    } else {
-                        (c, lo, hi)
-                    };
+                    let (cl, lo2, hi2) =
+                        if nocase { (c.to_ascii_lowercase(), lo.to_ascii_lowercase(), hi.to_ascii_lowercase()) } else { (c, lo, hi) };
                     if cl >= lo2 && cl <= hi2 {
                         matched = true;
                     }

@@ -211,7 +211,14 @@ pub fn parse_range_double(s: &[u8]) -> Option<f64> {
 }
 
 extern "C" {
-    fn ferrodis_ld_incr(cur: *const u8, cur_len: usize, incr: *const u8, incr_len: usize, out: *mut u8, out_len: usize) -> std::os::raw::c_long;
+    fn ferrodis_ld_incr(
+        cur: *const u8,
+        cur_len: usize,
+        incr: *const u8,
+        incr_len: usize,
+        out: *mut u8,
+        out_len: usize,
+    ) -> std::os::raw::c_long;
 }
 
 /// Why a long double increment failed.

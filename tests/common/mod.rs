@@ -123,12 +123,7 @@ impl Server {
             if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!(
-                    "ferrodis-server did not answer PING on port {} within {:?}; its output:\n{}",
-                    port,
-                    START_TIMEOUT,
-                    read_log(&log)
-                );
+                panic!("ferrodis-server did not answer PING on port {} within {:?}; its output:\n{}", port, START_TIMEOUT, read_log(&log));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -476,9 +471,7 @@ impl Raw {
             match self.stream.read(&mut chunk) {
                 Ok(0) => return (std::mem::take(&mut self.buf), true),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return (std::mem::take(&mut self.buf), false)
-                }
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => return (std::mem::take(&mut self.buf), false),
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(_) => return (std::mem::take(&mut self.buf), true),
             }
@@ -506,9 +499,10 @@ pub fn reply_len(b: &[u8]) -> Option<usize> {
     let head = &b[1..line_end];
     let after = line_end + 2;
     let count = || -> i64 {
-        std::str::from_utf8(head).ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            panic!("bad length in reply header: {}", esc(&b[..line_end]))
-        })
+        std::str::from_utf8(head)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad length in reply header: {}", esc(&b[..line_end])))
     };
     match b[0] {
         b'+' | b'-' | b':' | b'_' | b',' | b'#' | b'(' => Some(after),

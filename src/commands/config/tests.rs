@@ -118,7 +118,10 @@ fn set_is_atomic() {
     let mut t = TestServer::new();
     t.check(&[
         ("CONFIG SET hz 20 timeout 30", "+OK\r\n"),
-        ("CONFIG SET hz 5 timeout abc", "-ERR CONFIG SET failed (possibly related to argument 'timeout') - argument couldn't be parsed into an integer\r\n"),
+        (
+            "CONFIG SET hz 5 timeout abc",
+            "-ERR CONFIG SET failed (possibly related to argument 'timeout') - argument couldn't be parsed into an integer\r\n",
+        ),
         ("CONFIG GET timeout", "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n"),
         ("CONFIG GET hz", "*2\r\n$2\r\nhz\r\n$2\r\n20\r\n"),
     ]);

@@ -72,7 +72,10 @@ fn score_and_lex_ranges_store_and_remove() {
         &mut t,
         &[
             ("ZADD s 1 a 2 b 3 c 4 d 5 e 1.5 x -inf ninf +inf pinf", ":8\r\n"),
-            ("ZRANGEBYSCORE s -inf +inf", "*8\r\n$4\r\nninf\r\n$1\r\na\r\n$1\r\nx\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$4\r\npinf\r\n"),
+            (
+                "ZRANGEBYSCORE s -inf +inf",
+                "*8\r\n$4\r\nninf\r\n$1\r\na\r\n$1\r\nx\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$4\r\npinf\r\n",
+            ),
             ("ZRANGEBYSCORE s (1 3 WITHSCORES", "*6\r\n$1\r\nx\r\n$3\r\n1.5\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"),
             ("ZRANGEBYSCORE s 1 (3", "*3\r\n$1\r\na\r\n$1\r\nx\r\n$1\r\nb\r\n"),
             ("ZRANGEBYSCORE s (1 (1.5", "*0\r\n"),
@@ -84,7 +87,10 @@ fn score_and_lex_ranges_store_and_remove() {
             ("ZRANGEBYSCORE s -inf +inf LIMIT 2 0", "*0\r\n"),
             ("ZRANGEBYSCORE s -inf +inf LIMIT 100 1", "*0\r\n"),
             ("ZRANGEBYSCORE s -inf +inf WITHSCORES LIMIT 1 2", "*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nx\r\n$3\r\n1.5\r\n"),
-            ("ZREVRANGEBYSCORE s +inf -inf LIMIT 1 3 WITHSCORES", "*6\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n"),
+            (
+                "ZREVRANGEBYSCORE s +inf -inf LIMIT 1 3 WITHSCORES",
+                "*6\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n",
+            ),
             ("ZREVRANGEBYSCORE s 3 (1", "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\nx\r\n"),
             ("ZREVRANGEBYSCORE s 1 3", "*0\r\n"),
             ("ZRANGE s (1 3 BYSCORE", "*3\r\n$1\r\nx\r\n$1\r\nb\r\n$1\r\nc\r\n"),
@@ -134,7 +140,10 @@ fn score_and_lex_ranges_store_and_remove() {
             ("ZREMRANGEBYRANK s 5 1", ":0\r\n"),
             ("ZREMRANGEBYRANK s x 1", "-ERR value is not an integer or out of range\r\n"),
             ("ZREMRANGEBYRANK nokey 0 1", ":0\r\n"),
-            ("ZRANGE s 0 -1 WITHSCORES", "*10\r\n$1\r\nx\r\n$3\r\n1.5\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n"),
+            (
+                "ZRANGE s 0 -1 WITHSCORES",
+                "*10\r\n$1\r\nx\r\n$3\r\n1.5\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n",
+            ),
             ("ZREMRANGEBYSCORE s (1.5 3", ":2\r\n"),
             ("ZREMRANGEBYSCORE s x 1", "-ERR min or max is not a float\r\n"),
             ("ZREMRANGEBYSCORE nokey x 1", "-ERR min or max is not a float\r\n"),
