@@ -27,12 +27,3 @@ pub fn positive(arg: &[u8], max: i64) -> Result<i64, ReplyError> {
 pub fn is(arg: &[u8], keyword: &str) -> bool {
     arg.eq_ignore_ascii_case(keyword.as_bytes())
 }
-
-/// A database index argument (SELECT, MOVE, COPY DB).
-pub fn db_index(arg: &[u8], databases: usize) -> Result<usize, ReplyError> {
-    let n = parse_i64_strict(arg).ok_or_else(|| ReplyError::fixed("ERR value is not an integer or out of range"))?;
-    if n < 0 || n as usize >= databases {
-        return Err(ReplyError::db_out_of_range());
-    }
-    Ok(n as usize)
-}

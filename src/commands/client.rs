@@ -283,16 +283,8 @@ fn sock_name(c: &Client) -> String {
     }
 }
 
-/// Redis sets a client's `cmd` before running it, so the caller's own line
-/// shows the CLIENT subcommand it is running; `call` records it afterwards.
-fn note_current_command(ctx: &mut Ctx) {
-    let name = ctx.srv.commands.full_name(ctx.cmd_id);
-    ctx.c.last_cmd = name;
-}
-
 /// CLIENT INFO: the caller's CLIENT LIST line.
 fn info(ctx: &mut Ctx) -> CmdResult {
-    note_current_command(ctx);
     let mut s = ctx.c.info_line(Instant::now());
     s.push('\n');
     ctx.c.out.verbatim(s.as_bytes(), "txt");
@@ -301,7 +293,6 @@ fn info(ctx: &mut Ctx) -> CmdResult {
 
 /// CLIENT LIST [TYPE type] | [ID id [id ...]]: one line per client.
 fn list(ctx: &mut Ctx) -> CmdResult {
-    note_current_command(ctx);
     let now = Instant::now();
     let mut out = String::new();
     if ctx.argc() == 4 && args::is(ctx.arg(2), "type") {

@@ -77,7 +77,7 @@ pub fn info(ctx: &mut Ctx) -> CmdResult {
     for name in ctx.args_from(2) {
         match lookup_full(t, name) {
             Some(id) => write_info(&mut ctx.c.out, t, id),
-            None => ctx.c.out.null_array_or_null(),
+            None => ctx.c.out.null(),
         }
     }
     Ok(())

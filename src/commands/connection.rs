@@ -198,7 +198,6 @@ pub fn select(ctx: &mut Ctx) -> CmdResult {
     if n < 0 || n as usize >= ctx.srv.dbs.len() {
         return Err(ReplyError::db_out_of_range());
     }
-    let _ = args::db_index;
     ctx.c.db = n as usize;
     ctx.c.out.ok();
     Ok(())

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::db::keyspace::event;
 use crate::server::Server;
 use crate::types::value::Value;
-use crate::util::num::{parse_i64_strict, write_i64};
+use crate::util::num::parse_i64_strict;
 
 const S: u32 = acl::STRING;
 
@@ -146,8 +146,7 @@ fn expire_deadline(ctx: &Ctx, arg: &[u8], unit: ExpireUnit, absolute: bool, cmd:
 }
 
 /// The shared body of SET, SETNX, SETEX and PSETEX (setGenericCommand).
-fn set_generic(ctx: &mut Ctx, o: &SetOptions, expire: Option<i64>, cmd: &str, nx_reply_int: bool) -> CmdResult {
-    let _ = cmd;
+fn set_generic(ctx: &mut Ctx, o: &SetOptions, expire: Option<i64>, nx_reply_int: bool) -> CmdResult {
     let db = ctx.c.db;
     let key = ctx.arg(1);
     let mut old: Option<Option<Vec<u8>>> = None;
@@ -214,7 +213,7 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
         }
         None => None,
     };
-    set_generic(ctx, &o, expire.map(|e| e.0), "set", false)?;
+    set_generic(ctx, &o, expire.map(|e| e.0), false)?;
     if let Some((_, false)) = expire {
         ctx.rewritten = None;
     }
@@ -224,7 +223,7 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
 /// SETNX key value: 1 if set, 0 if the key existed.
 pub fn setnx(ctx: &mut Ctx) -> CmdResult {
     let o = SetOptions { nx: true, ..Default::default() };
-    set_generic(ctx, &o, None, "setnx", true)
+    set_generic(ctx, &o, None, true)
 }
 
 /// SETEX key seconds value
@@ -709,13 +708,6 @@ pub fn lcs(ctx: &mut Ctx) -> CmdResult {
         out.bulk(&result);
     }
     Ok(())
-}
-
-#[allow(dead_code)]
-fn int_bytes(n: i64) -> Vec<u8> {
-    let mut b = [0u8; 20];
-    let l = write_i64(n, &mut b);
-    b[..l].to_vec()
 }
 
 #[cfg(test)]

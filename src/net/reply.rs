@@ -125,12 +125,6 @@ impl Reply {
         }
     }
 
-    /// A missing element inside COMMAND INFO: RESP2 `$-1`? No: Redis uses
-    /// addReplyNull, which is `$-1` in RESP2 and `_` in RESP3.
-    pub fn null_array_or_null(&mut self) {
-        self.null();
-    }
-
     /// The null array (EXEC after a WATCH failure, BLPOP timeout).
     pub fn null_array(&mut self) {
         if self.resp >= 3 {

@@ -255,18 +255,6 @@ pub fn incr_long_double(cur: Option<&[u8]>, incr: &[u8]) -> Result<Vec<u8>, LdIn
     }
 }
 
-/// Formats the result of INCRBYFLOAT/HINCRBYFLOAT. Redis computes in long
-/// double and prints "%.17Lf" with trailing zeros removed; we compute in f64
-/// and print the shortest round-trip decimal, which gives the same text for
-/// the values people increment by (10.5 + 0.1 = "10.6").
-pub fn format_float_human(d: f64) -> String {
-    if d == 0.0 {
-        return "0".into();
-    }
-    let s = format!("{}", d);
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,8 +310,6 @@ mod tests {
         assert_eq!(parse_range_double(b"1e400"), Some(f64::INFINITY));
         assert_eq!(parse_range_double(b"1\x00x"), Some(1.0));
         assert_eq!(parse_range_double(b"1x"), None);
-        assert_eq!(format_float_human(10.6), "10.6");
-        assert_eq!(format_float_human(3000.0), "3000");
         // Redis's long double results, byte for byte.
         assert_eq!(incr_long_double(Some(b"10.6"), b"5.0e3").unwrap(), b"5010.60000000000000009");
         assert_eq!(incr_long_double(Some(b"10.5"), b"0.1").unwrap(), b"10.6");
