@@ -161,17 +161,19 @@ pub fn decompress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
     if out_len > input.len().saturating_mul(88).saturating_add(32) {
         return None;
     }
-    let mut out: Vec<u8> = Vec::with_capacity(out_len);
+    let mut out = vec![0u8; out_len];
+    let mut op = 0;
     let mut ip = 0;
     while ip < input.len() {
         let ctrl = input[ip] as usize;
         ip += 1;
         if ctrl < 32 {
             let run = ctrl + 1;
-            if out.len() + run > out_len || ip + run > input.len() {
+            if op + run > out_len || ip + run > input.len() {
                 return None;
             }
-            out.extend_from_slice(&input[ip..ip + run]);
+            out[op..op + run].copy_from_slice(&input[ip..ip + run]);
+            op += run;
             ip += run;
         } else {
             let mut len = ctrl >> 5;
@@ -187,18 +189,25 @@ pub fn decompress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             }
             let back = ((ctrl & 0x1f) << 8) + input[ip] as usize + 1;
             ip += 1;
-            if out.len() + len + 2 > out_len || back > out.len() {
+            let n = len + 2;
+            if op + n > out_len || back > op {
                 return None;
             }
-            let start = out.len() - back;
-            // Byte by byte: the source may overlap what is being written.
-            for i in 0..len + 2 {
-                let b = out[start + i];
-                out.push(b);
+            let window = &mut out[op - back..op + n];
+            if back >= n {
+                let (src, dst) = window.split_at_mut(back);
+                dst.copy_from_slice(&src[..n]);
+            } else {
+                // The match overlaps what it writes: it repeats a pattern
+                // of period `back`, so it is copied byte by byte, in order.
+                for i in 0..n {
+                    window[back + i] = window[i];
+                }
             }
+            op += n;
         }
     }
-    (out.len() == out_len).then_some(out)
+    (op == out_len).then_some(out)
 }
 
 #[cfg(test)]

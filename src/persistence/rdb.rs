@@ -29,7 +29,8 @@ use crate::types::list::{End, List};
 use crate::types::listpack::{Listpack, LpValue};
 use crate::types::set::Set;
 use crate::types::value::{Key, Value};
-use crate::types::zset::{Limits as ZsetLimits, ZSet};
+use crate::types::zset::{Limits as ZsetLimits, ListpackOrder, ZSet};
+use crate::util::hash::hash_bytes;
 use crate::util::num::parse_i64_strict;
 use std::collections::HashSet;
 use std::io::{self, Read, Write};
@@ -639,20 +640,15 @@ pub fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, cfg: &LoadConfig) -> Resu
     Ok(Value::Hash(Box::new(h)))
 }
 
-/// Builds a hash from a validated listpack of field, value, field, value...
-/// (RDB_TYPE_HASH_LISTPACK, or a converted ziplist). Same status as above.
-pub fn hash_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, String> {
-    if lp.len() % 2 != 0 {
-        return Err("Hash listpack integrity check failed.".into());
-    }
+/// Builds a hash from a listpack of field, value, field, value... that
+/// `scan_pairs` accepted (RDB_TYPE_HASH_LISTPACK, or a converted ziplist).
+fn hash_from_listpack(lp: Listpack, shape: &PairsShape, cfg: &LoadConfig) -> Value {
     // Within the thresholds the listpack is adopted as it is; past them
     // it is converted, as rdbLoadObject does.
-    let mut b = [0u8; 20];
-    let fits = lp.len() / 2 <= cfg.hash_max_listpack_entries && lp.iter().all(|e| e.as_bytes(&mut b).len() <= cfg.hash_max_listpack_value);
-    let h = if fits {
+    let h = if shape.pairs <= cfg.hash_max_listpack_entries && shape.longest <= cfg.hash_max_listpack_value {
         Hash::from_listpack(lp)
     } else {
-        let mut pairs = Vec::with_capacity(lp.len() / 2);
+        let mut pairs = Vec::with_capacity(shape.pairs);
         let mut it = lp.iter();
         while let (Some(f), Some(v)) = (it.next(), it.next()) {
             let (mut fb, mut vb) = ([0u8; 20], [0u8; 20]);
@@ -660,7 +656,7 @@ pub fn hash_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, Strin
         }
         Hash::from_pairs(pairs, cfg.hash_max_listpack_entries, cfg.hash_max_listpack_value)
     };
-    Ok(Value::Hash(Box::new(h)))
+    Value::Hash(Box::new(h))
 }
 
 /// Builds a sorted set from member/score pairs (RDB_TYPE_ZSET, ZSET_2).
@@ -673,23 +669,76 @@ fn zset_limits(cfg: &LoadConfig) -> ZsetLimits {
     ZsetLimits { entries: cfg.zset_max_listpack_entries, value: cfg.zset_max_listpack_value }
 }
 
-/// Builds a sorted set from a validated listpack of member, score, ...
-/// (RDB_TYPE_ZSET_LISTPACK, or a converted ziplist).
-pub fn zset_from_listpack(lp: Listpack, cfg: &LoadConfig) -> Result<Value, String> {
-    // Within the thresholds the listpack is adopted (after checking its
-    // order); past them it is converted, as rdbLoadObject does.
-    let mut b = [0u8; 20];
-    let fits = lp.len() / 2 <= cfg.zset_max_listpack_entries
-        && lp.iter().step_by(2).all(|m| m.as_bytes(&mut b).len() <= cfg.zset_max_listpack_value);
-    // The listpack was validated when it was read: only the scores and
-    // their order are checked here, once.
-    let z = if fits {
-        ZSet::from_listpack(lp).map_err(|_| "Zset listpack integrity check failed.".to_string())?
+/// Builds a sorted set from a listpack of member, score, ... that
+/// `scan_pairs` accepted, order included (RDB_TYPE_ZSET_LISTPACK, or a
+/// converted ziplist).
+fn zset_from_listpack(lp: Listpack, shape: &PairsShape, cfg: &LoadConfig) -> Value {
+    // Within the thresholds the listpack is adopted; past them it is
+    // converted, as rdbLoadObject does.
+    let z = ZSet::from_checked_listpack(lp);
+    let z = if shape.pairs <= cfg.zset_max_listpack_entries && shape.longest_first <= cfg.zset_max_listpack_value {
+        z
     } else {
-        let z = ZSet::from_listpack(lp).map_err(|_| "Zset listpack integrity check failed.".to_string())?;
         ZSet::from_pairs(z.iter().map(|(m, s)| (m.to_vec(), s)).collect::<Vec<_>>(), zset_limits(cfg))
     };
-    Ok(Value::ZSet(Box::new(z)))
+    Value::ZSet(Box::new(z))
+}
+
+/// What the single validating pass over a hash or sorted-set listpack
+/// learned: enough to pick the encoding without walking it again.
+#[derive(Default)]
+struct PairsShape {
+    pairs: usize,
+    /// Longest element, as a string (of a hash; a sorted set's scores
+    /// do not count).
+    longest: usize,
+    /// Longest field or member.
+    longest_first: usize,
+}
+
+/// Validates a listpack of pairs (fields and values, or members and
+/// scores) in one pass: every entry's bounds, an even count, no repeated
+/// field or member (lpValidateIntegrityAndDups), and for a sorted set
+/// scores that parse, in order. Repeats are found by sorting the hashes of
+/// the first elements; equal hashes (a repeat, or a rare collision) are
+/// then compared byte by byte.
+fn scan_pairs(raw: Vec<u8>, zset: bool) -> Option<(Listpack, PairsShape)> {
+    let mut shape = PairsShape::default();
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut order = ListpackOrder::default();
+    let mut member = None;
+    let mut n = 0usize;
+    let mut b = [0u8; 20];
+    Listpack::validate_each(&raw, |e| {
+        n += 1;
+        if n % 2 == 1 {
+            let bytes = e.as_bytes(&mut b);
+            shape.longest_first = shape.longest_first.max(bytes.len());
+            shape.longest = shape.longest.max(bytes.len());
+            hashes.push(hash_bytes(bytes));
+            member = Some(e);
+            true
+        } else if zset {
+            member.take().is_some_and(|m| order.pair(m, Some(e)))
+        } else {
+            shape.longest = shape.longest.max(e.str_len());
+            true
+        }
+    })
+    .ok()?;
+    if n % 2 != 0 {
+        return None;
+    }
+    shape.pairs = n / 2;
+    hashes.sort_unstable();
+    let lp = Listpack::from_validated(raw);
+    if hashes.windows(2).any(|w| w[0] == w[1]) {
+        let mut seen = HashSet::new();
+        if !lp.iter().step_by(2).all(|e| seen.insert(e.to_vec())) {
+            return None;
+        }
+    }
+    Some((lp, shape))
 }
 
 // --- ziplist and zipmap readers (formats Redis no longer writes) ---
@@ -835,20 +884,6 @@ pub fn zipmap_pairs(zm: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
         return None;
     }
     Some(out)
-}
-
-/// A listpack of pairs with no repeated first element (fields, members):
-/// lpValidateIntegrityAndDups with pairs.
-fn listpack_pairs_unique(lp: &Listpack) -> bool {
-    let mut seen = HashSet::new();
-    let mut n = 0usize;
-    for (i, e) in lp.iter().enumerate() {
-        if i % 2 == 0 && !seen.insert(e.to_vec()) {
-            return false;
-        }
-        n += 1;
-    }
-    n.is_multiple_of(2)
 }
 
 /// Decodes one value of type `t` (rdbLoadObject). `Ok(None)` is an empty
@@ -997,36 +1032,23 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
             let blob = rd.string()?;
             let is_hash = matches!(t, ty::HASH_ZIPLIST | ty::HASH_LISTPACK);
             let what = if is_hash { "Hash" } else { "Zset" };
-            let lp = if matches!(t, ty::HASH_ZIPLIST | ty::ZSET_ZIPLIST) {
+            // A ziplist is rewritten as the listpack Redis would convert it to.
+            let raw = if matches!(t, ty::HASH_ZIPLIST | ty::ZSET_ZIPLIST) {
                 match ziplist_entries(&blob) {
-                    Some(entries) => listpack_of(&entries),
+                    Some(entries) => listpack_of(&entries).into_bytes(),
                     None => bail!(rd, Corrupt, "{} ziplist integrity check failed.", what),
                 }
             } else {
-                match Listpack::from_bytes(blob) {
-                    Ok(lp) => lp,
-                    Err(_) => bail!(rd, Corrupt, "{} listpack integrity check failed.", what),
-                }
+                blob
             };
-            if !listpack_pairs_unique(&lp) {
-                bail!(rd, Corrupt, "{} listpack integrity check failed.", what);
-            }
-            if !is_hash {
-                // Every score must read as a number.
-                let mut b = [0u8; 20];
-                for (i, e) in lp.iter().enumerate() {
-                    if i % 2 == 1 && std::str::from_utf8(e.as_bytes(&mut b)).ok().and_then(parse_double).is_none_or(|d| d.is_nan()) {
-                        bail!(rd, Corrupt, "Zset listpack integrity check failed.");
-                    }
-                }
-            }
-            if lp.is_empty() {
+            let Some((lp, shape)) = scan_pairs(raw, !is_hash) else { bail!(rd, Corrupt, "{} listpack integrity check failed.", what) };
+            if shape.pairs == 0 {
                 return Ok(None);
             }
             if is_hash {
-                hash_from_listpack(lp, cfg).map_err(|r| unsupported(rd, r))?
+                hash_from_listpack(lp, &shape, cfg)
             } else {
-                zset_from_listpack(lp, cfg).map_err(|r| unsupported(rd, r))?
+                zset_from_listpack(lp, &shape, cfg)
             }
         }
         ty::STREAM_LISTPACKS | ty::STREAM_LISTPACKS_2 | ty::STREAM_LISTPACKS_3 => {

@@ -73,8 +73,10 @@ impl<'a> LpValue<'a> {
 
     /// Length in bytes of the element as a string.
     pub fn str_len(&self) -> usize {
-        let mut buf = [0u8; 20];
-        self.as_bytes(&mut buf).len()
+        match *self {
+            LpValue::Str(s) => s.len(),
+            LpValue::Int(n) => (n < 0) as usize + n.unsigned_abs().checked_ilog10().map_or(1, |d| d as usize + 1),
+        }
     }
 
     /// lpCompare: does this element equal `s`? `s_int` is `s` parsed as
@@ -108,6 +110,8 @@ pub enum LpError {
     EntryOverflow(usize),
     BackLenMismatch(usize),
     CountMismatch,
+    /// The caller's per-entry check refused the entry at this offset.
+    Rejected(usize),
 }
 
 impl std::fmt::Display for LpError {
@@ -327,9 +331,28 @@ impl Listpack {
         Ok(Listpack { buf: raw.into_boxed_slice() })
     }
 
+    /// Takes raw bytes already checked by `validate_each`.
+    pub fn from_validated(raw: Vec<u8>) -> Listpack {
+        Listpack { buf: raw.into_boxed_slice() }
+    }
+
     /// Checks a raw listpack: header, every entry's encoding and backlen,
     /// bounds, terminator, and the element count.
     pub fn validate(raw: &[u8]) -> Result<(), LpError> {
+        Self::walk(raw, None::<fn(LpValue) -> bool>)
+    }
+
+    /// `validate`, handing each entry to `f` as soon as its bounds are
+    /// checked (lpValidateIntegrity's entry callback), so a loader checks
+    /// what it needs in the same single pass; `f` returning false stops
+    /// with `LpError::Rejected`.
+    pub fn validate_each<'a>(raw: &'a [u8], f: impl FnMut(LpValue<'a>) -> bool) -> Result<(), LpError> {
+        Self::walk(raw, Some(f))
+    }
+
+    /// The checks of `validate`; entries are decoded only for a callback.
+    #[inline]
+    fn walk<'a, F: FnMut(LpValue<'a>) -> bool>(raw: &'a [u8], mut f: Option<F>) -> Result<(), LpError> {
         if raw.len() < HEADER_SIZE + 1 {
             return Err(LpError::TooShort);
         }
@@ -353,6 +376,11 @@ impl Listpack {
             let back = decode_backlen(raw, p + size - 1).ok_or(LpError::BackLenMismatch(p))?;
             if back != l {
                 return Err(LpError::BackLenMismatch(p));
+            }
+            if let Some(f) = f.as_mut() {
+                if !f(value_at(raw, p)) {
+                    return Err(LpError::Rejected(p));
+                }
             }
             p += size;
             n += 1;
@@ -479,39 +507,7 @@ impl Listpack {
     /// The element at position `p` (lpGet).
     #[inline]
     pub fn get(&self, p: usize) -> LpValue<'_> {
-        let b = &self.buf;
-        let e = b[p];
-        if e & 0x80 == 0 {
-            LpValue::Int(e as i64)
-        } else if e & 0xC0 == 0x80 {
-            let l = (e & 0x3F) as usize;
-            LpValue::Str(&b[p + 1..p + 1 + l])
-        } else if e & 0xE0 == 0xC0 {
-            let uv = (((e & 0x1F) as u64) << 8) | b[p + 1] as u64;
-            LpValue::Int(sign_extend(uv, 13))
-        } else if e & 0xF0 == 0xE0 {
-            let l = (((e & 0x0F) as usize) << 8) | b[p + 1] as usize;
-            LpValue::Str(&b[p + 2..p + 2 + l])
-        } else {
-            match e {
-                0xF0 => {
-                    let l = u32::from_le_bytes([b[p + 1], b[p + 2], b[p + 3], b[p + 4]]) as usize;
-                    LpValue::Str(&b[p + 5..p + 5 + l])
-                }
-                0xF1 => LpValue::Int(i16::from_le_bytes([b[p + 1], b[p + 2]]) as i64),
-                0xF2 => {
-                    let uv = u32::from_le_bytes([b[p + 1], b[p + 2], b[p + 3], 0]) as u64;
-                    LpValue::Int(sign_extend(uv, 24))
-                }
-                0xF3 => LpValue::Int(i32::from_le_bytes([b[p + 1], b[p + 2], b[p + 3], b[p + 4]]) as i64),
-                0xF4 => {
-                    let mut x = [0u8; 8];
-                    x.copy_from_slice(&b[p + 1..p + 9]);
-                    LpValue::Int(i64::from_le_bytes(x))
-                }
-                _ => panic!("listpack: corrupt encoding"),
-            }
-        }
+        value_at(&self.buf, p)
     }
 
     /// Position of element `index`, negative counting from the end (lpSeek).
@@ -736,6 +732,44 @@ fn sign_extend(uv: u64, bits: u32) -> i64 {
     ((uv << shift) as i64) >> shift
 }
 
+/// The element at position `p` of listpack bytes whose entry there has
+/// been bounds-checked (by construction or by `validate_each`).
+#[inline]
+fn value_at(b: &[u8], p: usize) -> LpValue<'_> {
+    let e = b[p];
+    if e & 0x80 == 0 {
+        LpValue::Int(e as i64)
+    } else if e & 0xC0 == 0x80 {
+        let l = (e & 0x3F) as usize;
+        LpValue::Str(&b[p + 1..p + 1 + l])
+    } else if e & 0xE0 == 0xC0 {
+        let uv = (((e & 0x1F) as u64) << 8) | b[p + 1] as u64;
+        LpValue::Int(sign_extend(uv, 13))
+    } else if e & 0xF0 == 0xE0 {
+        let l = (((e & 0x0F) as usize) << 8) | b[p + 1] as usize;
+        LpValue::Str(&b[p + 2..p + 2 + l])
+    } else {
+        match e {
+            0xF0 => {
+                let l = u32::from_le_bytes([b[p + 1], b[p + 2], b[p + 3], b[p + 4]]) as usize;
+                LpValue::Str(&b[p + 5..p + 5 + l])
+            }
+            0xF1 => LpValue::Int(i16::from_le_bytes([b[p + 1], b[p + 2]]) as i64),
+            0xF2 => {
+                let uv = u32::from_le_bytes([b[p + 1], b[p + 2], b[p + 3], 0]) as u64;
+                LpValue::Int(sign_extend(uv, 24))
+            }
+            0xF3 => LpValue::Int(i32::from_le_bytes([b[p + 1], b[p + 2], b[p + 3], b[p + 4]]) as i64),
+            0xF4 => {
+                let mut x = [0u8; 8];
+                x.copy_from_slice(&b[p + 1..p + 9]);
+                LpValue::Int(i64::from_le_bytes(x))
+            }
+            _ => panic!("listpack: corrupt encoding"),
+        }
+    }
+}
+
 /// lpDecodeBacklen: reads a backlen whose last byte is at `p`, right to left.
 fn decode_backlen(buf: &[u8], mut p: usize) -> Option<usize> {
     let mut val: u64 = 0;
@@ -798,6 +832,29 @@ mod tests {
         let mut lp = Listpack::new();
         lp.append(ele);
         lp.bytes()[HEADER_SIZE..lp.size() - 1].to_vec()
+    }
+
+    #[test]
+    fn str_len_counts_digits_as_formatting_would() {
+        for n in [0, 1, 9, 10, 99, 100, -1, -9, -10, 12345, i64::MAX, i64::MIN, i64::MIN + 1] {
+            let mut b = [0u8; 20];
+            assert_eq!(LpValue::Int(n).str_len(), LpValue::Int(n).as_bytes(&mut b).len(), "{n}");
+        }
+        assert_eq!(LpValue::Str(b"abc").str_len(), 3);
+    }
+
+    #[test]
+    fn validate_each_sees_every_entry_and_can_refuse() {
+        let lp = Listpack::from_items(&[&b"a"[..], b"17", b"ccc"]);
+        let mut seen = Vec::new();
+        Listpack::validate_each(lp.bytes(), |e| {
+            seen.push(e.to_vec());
+            true
+        })
+        .unwrap();
+        assert_eq!(seen, vec![b"a".to_vec(), b"17".to_vec(), b"ccc".to_vec()]);
+        let refused = Listpack::validate_each(lp.bytes(), |e| e != LpValue::Int(17));
+        assert!(matches!(refused, Err(LpError::Rejected(_))));
     }
 
     #[test]

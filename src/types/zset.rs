@@ -54,6 +54,37 @@ fn lp_score(v: LpValue) -> f64 {
     }
 }
 
+/// Checks a listpack's member/score pairs one at a time, as a loader
+/// meets them: every score parses (not NaN) and the pairs ascend by
+/// (score, member), strictly, as zzlInsert keeps them.
+#[derive(Default)]
+pub struct ListpackOrder<'a> {
+    prev: Option<(f64, LpValue<'a>)>,
+}
+
+impl<'a> ListpackOrder<'a> {
+    /// The next pair; `score` None (an odd count) fails.
+    pub fn pair(&mut self, member: LpValue<'a>, score: Option<LpValue<'a>>) -> bool {
+        let score = match score {
+            Some(LpValue::Int(n)) => n as f64,
+            Some(LpValue::Str(t)) => match std::str::from_utf8(t).ok().and_then(|t| t.parse::<f64>().ok()) {
+                Some(v) if !v.is_nan() => v,
+                _ => return false,
+            },
+            None => return false,
+        };
+        if let Some((ps, pm)) = self.prev {
+            let (mut a, mut b) = ([0u8; 20], [0u8; 20]);
+            let ascending = ps < score || (ps == score && pm.as_bytes(&mut a) < member.as_bytes(&mut b));
+            if !ascending {
+                return false;
+            }
+        }
+        self.prev = Some((score, member));
+        true
+    }
+}
+
 /// Compares a listpack member with `m` as bytes (zzlCompareElements).
 #[inline]
 fn cmp_member(v: LpValue, m: &[u8]) -> Ordering {
@@ -159,29 +190,19 @@ impl ZSet {
     /// A set from an already validated listpack (RDB loading): checks that
     /// it holds member/score pairs whose scores parse, in order.
     pub fn from_listpack(lp: Listpack) -> Result<ZSet, String> {
-        if lp.len() % 2 != 0 {
-            return Err("zset listpack with an odd number of entries".into());
-        }
+        let mut order = ListpackOrder::default();
         let mut it = lp.iter();
-        let mut prev: Option<(f64, Vec<u8>)> = None;
-        while let (Some(m), Some(s)) = (it.next(), it.next()) {
-            let score = match s {
-                LpValue::Int(n) => n as f64,
-                LpValue::Str(t) => std::str::from_utf8(t)
-                    .ok()
-                    .and_then(|t| t.parse::<f64>().ok())
-                    .filter(|v| !v.is_nan())
-                    .ok_or("zset listpack score is not a float")?,
-            };
-            let m = m.to_vec();
-            if let Some((ps, pm)) = &prev {
-                if (*ps, pm.as_slice()).partial_cmp(&(score, m.as_slice())) != Some(Ordering::Less) {
-                    return Err("zset listpack entries out of order or duplicated".into());
-                }
+        while let Some(m) = it.next() {
+            if !order.pair(m, it.next()) {
+                return Err("zset listpack entries out of order, duplicated or not scored".into());
             }
-            prev = Some((score, m));
         }
         Ok(ZSet::Listpack(lp))
+    }
+
+    /// A listpack whose pairs `ListpackOrder` accepted, adopted as it is.
+    pub fn from_checked_listpack(lp: Listpack) -> ZSet {
+        ZSet::Listpack(lp)
     }
 
     /// A set from (member, score) pairs in any order (RDB types 3 and 5,

@@ -337,6 +337,7 @@ fn hashes_and_zsets_load_from_every_encoding() {
         (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "2", "n"]).into_bytes(), "Zset listpack integrity check failed."),
         (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "x"]).into_bytes(), "Zset listpack integrity check failed."),
         (ty::ZSET_LISTPACK, Listpack::from_items(&["b", "2", "a", "1"]).into_bytes(), "Zset listpack integrity check failed."),
+        (ty::ZSET_LISTPACK, Listpack::from_items(&["a", "1", "b", "2", "a", "3"]).into_bytes(), "Zset listpack integrity check failed."),
     ];
     for (t, blob, reason) in bad {
         let body = with_string(with_string(vec![t], b"k"), &blob);
