@@ -33,9 +33,11 @@ bench: build
 bench-types: build
 	PRESET=types bash scripts/bench.sh
 
-# Issue 5: SAVE / BGSAVE time, dump.rdb size and load time.
+# Issue 5: SAVE / BGSAVE time, dump.rdb size and load time; then the
+# pauses a client sees while BGSAVE writes 1M keys.
 bench-rdb: build
 	bash scripts/bench-rdb.sh
+	bash scripts/bench-bgsave.sh
 
 memory: build
 	bash scripts/memory.sh
