@@ -67,7 +67,7 @@ pub fn dump(ctx: &mut Ctx) -> CmdResult {
         ctx.c.out.null();
         return Ok(());
     };
-    let payload = rdb::dump_payload(v).map_err(|e| ReplyError::err(e.to_string()))?;
+    let payload = rdb::dump_payload(v);
     ctx.c.out.bulk(&payload);
     Ok(())
 }

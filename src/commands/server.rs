@@ -523,10 +523,8 @@ pub fn dataset_digest(srv: &crate::server::Server) -> [u8; 20] {
 /// following rdbcompression as in Redis.
 fn rdb_value_size(val: &Value, compress: bool) -> usize {
     let mut enc = crate::persistence::rdb::Encoder::new(compress);
-    match enc.save_value(val) {
-        Ok(()) => enc.buf.len(),
-        Err(_) => 0,
-    }
+    enc.save_value(val);
+    enc.buf.len()
 }
 
 /// DEBUG subcommand [args...]: introspection and test helpers (debug.c).
