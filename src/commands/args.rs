@@ -22,6 +22,15 @@ pub fn positive(arg: &[u8], max: i64) -> Result<i64, ReplyError> {
     Ok(n)
 }
 
+/// A long in [min, max] (getRangeLongFromObjectOrReply with a message):
+/// `err` for both a non-integer and an out-of-range value.
+pub fn range_long(arg: &[u8], min: i64, max: i64, err: fn() -> ReplyError) -> Result<i64, ReplyError> {
+    match parse_i64_strict(arg) {
+        Some(n) if n >= min && n <= max => Ok(n),
+        _ => Err(err()),
+    }
+}
+
 /// Case-insensitive keyword comparison.
 #[inline]
 pub fn is(arg: &[u8], keyword: &str) -> bool {

@@ -116,7 +116,7 @@ fn container(ctx: &mut Ctx) -> CmdResult {
 /// client-side caching (CLIENT TRACKING); until then no client can be in
 /// tracking mode, which is exactly Redis's error here.
 fn unsupported(_ctx: &mut Ctx) -> CmdResult {
-    Err(ReplyError::fixed("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled"))
+    Err(ReplyError::client_caching_without_tracking())
 }
 
 /// CLIENT HELP
@@ -205,10 +205,10 @@ fn setinfo(ctx: &mut Ctx) -> CmdResult {
     let val = ctx.arg(3);
     let is_name = args::is(attr, "lib-name");
     if !is_name && !args::is(attr, "lib-ver") {
-        return Err(ReplyError::err(format!("Unrecognized option '{}'", String::from_utf8_lossy(attr))));
+        return Err(ReplyError::client_info_unknown(attr));
     }
     if val.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
-        return Err(ReplyError::err(format!("{} cannot contain spaces, newlines or special characters.", String::from_utf8_lossy(attr))));
+        return Err(ReplyError::client_info_invalid(attr));
     }
     let v = if val.is_empty() { None } else { Some(val.to_vec()) };
     if is_name {
@@ -240,7 +240,7 @@ fn client_type_by_name(name: &[u8]) -> Result<ClientType, ReplyError> {
     } else if args::is(name, "master") {
         Ok(ClientType::Master)
     } else {
-        Err(ReplyError::err(format!("Unknown client type '{}'", String::from_utf8_lossy(name))))
+        Err(ReplyError::unknown_client_type(name))
     }
 }
 
@@ -305,7 +305,7 @@ fn list(ctx: &mut Ctx) -> CmdResult {
         // Parse every id first: one bad id fails the whole command.
         let mut ids = Vec::with_capacity(ctx.argc() - 3);
         for a in ctx.args_from(3) {
-            ids.push(crate::util::num::parse_i64_strict(a).ok_or_else(|| ReplyError::fixed("ERR Invalid client ID"))?);
+            ids.push(crate::util::num::parse_i64_strict(a).ok_or_else(ReplyError::invalid_client_id)?);
         }
         let clients = all_clients(ctx);
         for id in ids {
@@ -386,7 +386,7 @@ fn kill(ctx: &mut Ctx) -> CmdResult {
             let val = ctx.arg(i + 1);
             if args::is(opt, "id") {
                 let n = crate::util::num::parse_i64_strict(val).filter(|&n| n > 0);
-                f.id = Some(n.ok_or_else(|| ReplyError::fixed("ERR client-id should be greater than 0"))? as u64);
+                f.id = Some(n.ok_or_else(ReplyError::client_id_not_positive)? as u64);
             } else if args::is(opt, "type") {
                 f.ty = Some(client_type_by_name(val)?);
             } else if args::is(opt, "addr") {
@@ -396,7 +396,7 @@ fn kill(ctx: &mut Ctx) -> CmdResult {
             } else if args::is(opt, "user") {
                 // ACL users come with the ACL module; "default" is the only one.
                 if val != b"default" {
-                    return Err(ReplyError::err(format!("No such user '{}'", String::from_utf8_lossy(val))));
+                    return Err(ReplyError::no_such_user(val));
                 }
                 f.user = Some(val.to_vec());
             } else if args::is(opt, "skipme") {
@@ -429,7 +429,7 @@ fn kill(ctx: &mut Ctx) -> CmdResult {
     }
     if old_form {
         if killed == 0 {
-            return Err(ReplyError::fixed("ERR No such client"));
+            return Err(ReplyError::no_such_client());
         }
         ctx.c.out.ok();
     } else {
@@ -454,13 +454,12 @@ fn pause(ctx: &mut Ctx) -> CmdResult {
         if args::is(ctx.arg(3), "write") {
             write_only = true;
         } else if !args::is(ctx.arg(3), "all") {
-            return Err(ReplyError::fixed("ERR CLIENT PAUSE mode must be WRITE or ALL"));
+            return Err(ReplyError::client_pause_mode());
         }
     }
-    let ms =
-        crate::util::num::parse_i64_strict(ctx.arg(2)).ok_or_else(|| ReplyError::fixed("ERR timeout is not an integer or out of range"))?;
+    let ms = crate::util::num::parse_i64_strict(ctx.arg(2)).ok_or_else(ReplyError::timeout_not_integer)?;
     if ms < 0 {
-        return Err(ReplyError::fixed("ERR timeout is negative"));
+        return Err(ReplyError::timeout_negative());
     }
     let until = Instant::now() + Duration::from_millis(ms as u64);
     let p = match ctx.srv.pause {
@@ -533,7 +532,7 @@ fn unblock(ctx: &mut Ctx) -> CmdResult {
         return Err(subcommand_syntax_error(ctx));
     }
     if ctx.argc() == 4 && !args::is(ctx.arg(3), "timeout") && !args::is(ctx.arg(3), "error") {
-        return Err(ReplyError::fixed("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
+        return Err(ReplyError::client_unblock_reason());
     }
     let id = args::int(ctx.arg(2))?;
     let error = ctx.argc() == 4 && args::is(ctx.arg(3), "error");

@@ -227,18 +227,18 @@ pub fn list(ctx: &mut Ctx) -> CmdResult {
 fn keys_of(ctx: &Ctx) -> Result<(usize, Vec<usize>), ReplyError> {
     let t = &ctx.srv.commands;
     let inner: Vec<&[u8]> = ctx.args_from(2).collect();
-    let mut id = t.lookup(inner[0]).ok_or_else(|| ReplyError::fixed("ERR Invalid command specified"))?;
+    let mut id = t.lookup(inner[0]).ok_or_else(ReplyError::invalid_command_specified)?;
     if !t.cmd(id).subcommands.is_empty() && inner.len() >= 2 {
-        id = t.lookup_sub(id, inner[1]).ok_or_else(|| ReplyError::fixed("ERR Invalid command specified"))?;
+        id = t.lookup_sub(id, inner[1]).ok_or_else(ReplyError::invalid_command_specified)?;
     }
     let cmd = t.cmd(id);
     let argc = inner.len() as i32;
     if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
-        return Err(ReplyError::fixed("ERR Invalid number of arguments specified for command"));
+        return Err(ReplyError::getkeys_wrong_arity());
     }
     let keys = cmd.key_positions(&inner);
     if keys.is_empty() {
-        return Err(ReplyError::fixed("ERR The command has no key arguments"));
+        return Err(ReplyError::getkeys_no_keys());
     }
     Ok((id, keys))
 }

@@ -106,7 +106,7 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
         return Err(ReplyError::syntax());
     }
     let mut unknown: Option<String> = None;
-    let mut failed: Option<(String, String)> = None;
+    let mut failed: Option<ReplyError> = None;
     let mut targets: Vec<(&'static Directive, String, String)> = Vec::new();
     for i in (2..ctx.argc()).step_by(2) {
         let given = String::from_utf8_lossy(ctx.arg(i)).into_owned();
@@ -121,12 +121,15 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
             continue;
         }
         if d.has(cfg::IMMUTABLE) || (d.has(cfg::PROTECTED) && !allowed(ctx.srv.config.enable_protected_configs, ctx.c)) {
-            let why = if d.has(cfg::IMMUTABLE) { "can't set immutable config" } else { "can't set protected config" };
-            failed = Some((given, why.into()));
+            failed = Some(if d.has(cfg::IMMUTABLE) {
+                ReplyError::config_set_immutable(&given)
+            } else {
+                ReplyError::config_set_protected(&given)
+            });
             continue;
         }
         if targets.iter().any(|(t, _, _)| std::ptr::eq(*t, d)) {
-            failed = Some((given, "duplicate parameter".into()));
+            failed = Some(ReplyError::config_set_duplicate(&given));
             continue;
         }
         // Errors name the entry the way Redis registered it: the alias
@@ -135,10 +138,10 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
         targets.push((d, entry.to_string(), String::from_utf8_lossy(ctx.arg(i + 1)).into_owned()));
     }
     if let Some(name) = unknown {
-        return Err(ReplyError::err(format!("Unknown option or number of arguments for CONFIG SET - '{}'", name)));
+        return Err(ReplyError::config_set_unknown(&name));
     }
-    if let Some((name, why)) = failed {
-        return Err(set_failed(&name, &why));
+    if let Some(e) = failed {
+        return Err(e);
     }
 
     let srv = &mut *ctx.srv;
@@ -156,7 +159,7 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
             Ok(false) => {}
             Err(why) => {
                 restore(srv, &targets[..=i], &old);
-                return Err(set_failed(entry, &why));
+                return Err(ReplyError::config_set_failed(entry, &why));
             }
         }
     }
@@ -172,15 +175,11 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
                     let _ = apply(srv, e);
                 }
             }
-            return Err(set_failed(&targets[i].1, &why));
+            return Err(ReplyError::config_set_failed(&targets[i].1, &why));
         }
     }
     ctx.c.out.ok();
     Ok(())
-}
-
-fn set_failed(name: &str, why: &str) -> ReplyError {
-    ReplyError::err(format!("CONFIG SET failed (possibly related to argument '{}') - {}", name, why))
 }
 
 /// Puts the old values back after a failed CONFIG SET.
@@ -276,7 +275,7 @@ pub fn resetstat(ctx: &mut Ctx) -> CmdResult {
 /// server was started with.
 pub fn rewrite(ctx: &mut Ctx) -> CmdResult {
     let Some(path) = ctx.srv.config.config_file.clone() else {
-        return Err(ReplyError::err("The server is running without a config file"));
+        return Err(ReplyError::no_config_file());
     };
     match crate::config::rewrite::rewrite_config(&ctx.srv.config, &path) {
         Ok(()) => {
@@ -287,7 +286,7 @@ pub fn rewrite(ctx: &mut Ctx) -> CmdResult {
         Err(e) => {
             let why = crate::config::strerror(&e);
             log::warn!("CONFIG REWRITE failed: {}", why);
-            Err(ReplyError::err(format!("Rewriting config file: {}", why)))
+            Err(ReplyError::config_rewrite_failed(&why))
         }
     }
 }

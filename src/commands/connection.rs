@@ -110,7 +110,7 @@ fn check_password(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> CmdResult {
         ctx.c.authenticated = true;
         Ok(())
     } else {
-        Err(ReplyError::fixed("WRONGPASS invalid username-password pair or user is disabled."))
+        Err(ReplyError::wrong_pass())
     }
 }
 
@@ -120,9 +120,7 @@ pub fn auth(ctx: &mut Ctx) -> CmdResult {
         return Err(ReplyError::syntax());
     }
     if ctx.argc() == 2 && ctx.srv.config.requirepass.is_none() {
-        return Err(ReplyError::fixed(
-            "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
-        ));
+        return Err(ReplyError::auth_without_password());
     }
     for i in 1..ctx.argc() {
         ctx.redact(i);
@@ -138,9 +136,9 @@ pub fn hello(ctx: &mut Ctx) -> CmdResult {
     let mut ver = None;
     let mut i = 1;
     if ctx.argc() >= 2 {
-        let v = args::int(ctx.arg(1)).map_err(|_| ReplyError::fixed("ERR Protocol version is not an integer or out of range"))?;
+        let v = args::int(ctx.arg(1)).map_err(|_| ReplyError::protocol_version_not_integer())?;
         if !(2..=3).contains(&v) {
-            return Err(ReplyError::coded("NOPROTO unsupported protocol version"));
+            return Err(ReplyError::noproto());
         }
         ver = Some(v as u8);
         i = 2;
@@ -160,11 +158,11 @@ pub fn hello(ctx: &mut Ctx) -> CmdResult {
             setname = Some(name);
             i += 2;
         } else {
-            return Err(ReplyError::err(format!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(ctx.arg(i)))));
+            return Err(ReplyError::hello_syntax(ctx.arg(i)));
         }
     }
     if !ctx.c.authenticated {
-        return Err(ReplyError::fixed("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
+        return Err(ReplyError::hello_noauth());
     }
     if let Some(name) = setname {
         ctx.c.name = if name.is_empty() { None } else { Some(name.to_vec()) };

@@ -307,7 +307,7 @@ pub fn hincrby(ctx: &mut Ctx) -> CmdResult {
     let old = match h.get(field) {
         None => 0,
         Some(LpValue::Int(n)) => n,
-        Some(LpValue::Str(s)) => parse_i64_strict(s).ok_or_else(|| ReplyError::fixed("ERR hash value is not an integer"))?,
+        Some(LpValue::Str(s)) => parse_i64_strict(s).ok_or_else(ReplyError::hash_value_not_integer)?,
     };
     let new = old.checked_add(incr).ok_or_else(ReplyError::overflow)?;
     let mut buf = [0u8; 20];
@@ -325,7 +325,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx) -> CmdResult {
     // The increment alone: a bad float, or NaN/infinity, fails first.
     match incr_long_double(None, ctx.arg(3)) {
         Ok(_) => {}
-        Err(LdIncrError::NanOrInf) => return Err(ReplyError::fixed("ERR value is NaN or Infinity")),
+        Err(LdIncrError::NanOrInf) => return Err(ReplyError::value_nan_or_inf()),
         Err(_) => return Err(ReplyError::not_float()),
     }
     let db = ctx.c.db;
@@ -334,7 +334,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx) -> CmdResult {
     let h = write_or_create(ctx.srv, db, key)?;
     let cur = h.get(field).map(|v| v.to_vec());
     let text = incr_long_double(cur.as_deref(), incr).map_err(|e| match e {
-        LdIncrError::BadValue => ReplyError::fixed("ERR hash value is not a float"),
+        LdIncrError::BadValue => ReplyError::hash_value_not_float(),
         LdIncrError::BadIncrement => ReplyError::not_float(),
         LdIncrError::NanOrInf => ReplyError::nan_or_inf(),
     })?;
@@ -363,7 +363,7 @@ pub fn hrandfield(ctx: &mut Ctx) -> CmdResult {
         }
         let withvalues = ctx.argc() == 4;
         if withvalues && !(-i64::MAX / 2..=i64::MAX / 2).contains(&l) {
-            return Err(ReplyError::fixed("ERR value is out of range"));
+            return Err(ReplyError::value_out_of_range());
         }
         return hrandfield_with_count(ctx, l, withvalues);
     }

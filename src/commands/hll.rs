@@ -204,8 +204,7 @@ pub fn pfdebug(ctx: &mut Ctx) -> CmdResult {
         ctx.srv.dirty += sparse as u64;
         ctx.c.out.int(sparse as i64);
     } else {
-        let end = sub.iter().position(|&b| b == 0).unwrap_or(sub.len());
-        return Err(ReplyError::err(format!("Unknown PFDEBUG subcommand '{}'", String::from_utf8_lossy(&sub[..end]))));
+        return Err(ReplyError::pfdebug_unknown_subcommand(sub));
     }
     Ok(())
 }
@@ -216,7 +215,7 @@ pub fn pfselftest(ctx: &mut Ctx) -> CmdResult {
     let sparse_max = ctx.srv.config.hll_sparse_max_bytes;
     match hll::self_test(sparse_max, || (crate::util::rand::random_u64() >> 33) as u32) {
         Ok(()) => ctx.c.out.ok(),
-        Err(text) => return Err(ReplyError::coded(text)),
+        Err(failure) => return Err(ReplyError::hll_self_test_failed(failure)),
     }
     Ok(())
 }

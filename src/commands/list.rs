@@ -144,15 +144,6 @@ fn push_event(end: End) -> &'static str {
     }
 }
 
-/// A long in [min, max] (getRangeLongFromObjectOrReply): `msg` for both a
-/// non-integer and an out-of-range value.
-fn range_long(arg: &[u8], min: i64, max: i64, msg: &'static str) -> Result<i64, ReplyError> {
-    match crate::util::num::parse_i64_strict(arg) {
-        Some(n) if n >= min && n <= max => Ok(n),
-        _ => Err(ReplyError::fixed(msg)),
-    }
-}
-
 /// Deletes `key` if its list became empty, with the "del" event.
 fn delete_if_empty(srv: &mut Server, db: usize, key: &[u8]) -> bool {
     let empty = matches!(srv.dbs[db].dict.get(key), Some(Value::List(l)) if l.is_empty());
@@ -330,14 +321,14 @@ pub fn lpos(ctx: &mut Ctx) -> CmdResult {
             j += 1;
             rank = args::int(ctx.arg(j))?;
             if rank == 0 {
-                return Err(ReplyError::fixed("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
+                return Err(ReplyError::lpos_rank_zero());
             }
         } else if args::is(opt, "count") && more {
             j += 1;
-            count = range_long(ctx.arg(j), 0, i64::MAX, "ERR COUNT can't be negative")?;
+            count = args::range_long(ctx.arg(j), 0, i64::MAX, ReplyError::lpos_count_negative)?;
         } else if args::is(opt, "maxlen") && more {
             j += 1;
-            maxlen = range_long(ctx.arg(j), 0, i64::MAX, "ERR MAXLEN can't be negative")?;
+            maxlen = args::range_long(ctx.arg(j), 0, i64::MAX, ReplyError::lpos_maxlen_negative)?;
         } else {
             return Err(ReplyError::syntax());
         }
@@ -514,11 +505,7 @@ fn pop_one(srv: &mut Server, db: usize, key: &[u8], end: End) -> Vec<u8> {
 
 /// The shared body of LPOP and RPOP (popGenericCommand).
 fn pop_generic(ctx: &mut Ctx, end: End) -> CmdResult {
-    let count = if ctx.argc() == 3 {
-        Some(range_long(ctx.arg(2), 0, i64::MAX, "ERR value is out of range, must be positive")? as usize)
-    } else {
-        None
-    };
+    let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::out_of_range)? as usize) } else { None };
     let db = ctx.c.db;
     let key = ctx.arg(1);
     let Some(l) = write_list(ctx.srv, db, key)? else {
@@ -559,7 +546,7 @@ pub fn rpop(ctx: &mut Ctx) -> CmdResult {
 /// Parses `numkeys key [key ...] LEFT|RIGHT [COUNT count]` starting at
 /// argv[`at`]: (first key index, number of keys, end, count).
 fn parse_mpop(ctx: &Ctx, at: usize) -> Result<(usize, usize, End, usize), ReplyError> {
-    let numkeys = range_long(ctx.arg(at), 1, i64::MAX, "ERR numkeys should be greater than 0")?;
+    let numkeys = args::range_long(ctx.arg(at), 1, i64::MAX, ReplyError::numkeys_not_positive)?;
     let where_idx = (at as u64).saturating_add(numkeys as u64).saturating_add(1);
     if where_idx >= ctx.argc() as u64 {
         return Err(ReplyError::syntax());
@@ -571,7 +558,7 @@ fn parse_mpop(ctx: &Ctx, at: usize) -> Result<(usize, usize, End, usize), ReplyE
     while j < ctx.argc() {
         if count.is_none() && args::is(ctx.arg(j), "count") && j + 1 < ctx.argc() {
             j += 1;
-            count = Some(range_long(ctx.arg(j), 1, i64::MAX, "ERR count should be greater than 0")? as usize);
+            count = Some(args::range_long(ctx.arg(j), 1, i64::MAX, ReplyError::count_not_positive)? as usize);
         } else {
             return Err(ReplyError::syntax());
         }

@@ -162,15 +162,7 @@ pub fn execute(srv: &mut Server, c: &mut Client) -> bool {
 pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
     let name = argv.get(0);
     let Some(mut id) = srv.commands.lookup(name) else {
-        let mut args = String::new();
-        for a in argv.iter().skip(1) {
-            if args.len() >= 128 {
-                break;
-            }
-            let room = 128 - args.len();
-            args.push_str(&format!("'{}' ", errors::truncate_lossy(a, room)));
-        }
-        let e = ReplyError::err(format!("unknown command '{}', with args beginning with: {}", errors::truncate_lossy(name, 128), args));
+        let e = ReplyError::unknown_command(name, argv.iter().skip(1));
         reject(srv, c, None, e);
         return;
     };
@@ -179,11 +171,7 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
         match srv.commands.lookup_sub(id, argv.get(1)) {
             Some(sub) => id = sub,
             None => {
-                let e = ReplyError::err(format!(
-                    "unknown subcommand '{}'. Try {} HELP.",
-                    errors::truncate_lossy(argv.get(1), 128),
-                    parent.name.to_ascii_uppercase()
-                ));
+                let e = ReplyError::unknown_subcommand(argv.get(1), parent.name);
                 reject(srv, c, None, e);
                 return;
             }
@@ -208,10 +196,7 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
             Protection::No => false,
         };
         if !allowed {
-            let e = ReplyError::err(format!(
-                "{} command not allowed. If the {} option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-                what, option
-            ));
+            let e = ReplyError::protected_command(what, option);
             reject(srv, c, Some(id), e);
             return;
         }
@@ -221,7 +206,7 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
         return;
     }
     if c.in_multi() && cmd.has(flag::NO_MULTI) {
-        reject(srv, c, Some(id), ReplyError::fixed("ERR Command not allowed inside a transaction"));
+        reject(srv, c, Some(id), ReplyError::not_allowed_in_multi());
         return;
     }
     // After a failed background save, writes (and PING, as in Redis) are
@@ -233,15 +218,12 @@ pub fn process_command(srv: &mut Server, c: &mut Client, argv: &Argv) {
     // A RESP2 client in subscribed mode reads pushes only; RESP3 clients
     // can tell pushes from replies and may run anything.
     if c.out.resp == 2 && c.is_pubsub() && !pubsub::allowed_in_subscribed_context(top_level_name(srv, id)) {
-        let e = ReplyError::err(format!(
-            "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
-            srv.commands.full_name(id)
-        ));
+        let e = ReplyError::subscribed_context(srv.commands.full_name(id));
         reject(srv, c, Some(id), e);
         return;
     }
     if srv.loading.is_some() && !cmd.has(flag::LOADING) {
-        reject(srv, c, Some(id), ReplyError::fixed("LOADING Redis is loading the dataset in memory"));
+        reject(srv, c, Some(id), ReplyError::loading());
         return;
     }
     if c.in_multi() && !multi::runs_inside_multi(top_level_name(srv, id)) {
@@ -442,7 +424,7 @@ pub fn repr(s: &[u8]) -> Vec<u8> {
 /// Client names may not contain spaces or newlines (CLIENT SETNAME, HELLO).
 pub fn client_name_valid(name: &[u8]) -> CmdResult {
     if name.iter().any(|&b| b < b'!' || b > b'~') {
-        return Err(ReplyError::fixed("ERR Client names cannot contain spaces, newlines or special characters."));
+        return Err(ReplyError::client_name_invalid());
     }
     Ok(())
 }
@@ -456,11 +438,7 @@ pub fn parent_name(ctx: &Ctx) -> String {
 /// Redis's "unknown subcommand or wrong number of arguments" error
 /// (addReplySubcommandSyntaxError): the subcommand as the client typed it.
 pub fn subcommand_syntax_error(ctx: &Ctx) -> ReplyError {
-    ReplyError::err(format!(
-        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        errors::truncate_lossy(ctx.arg(1), 128),
-        parent_name(ctx)
-    ))
+    ReplyError::subcommand_syntax(ctx.arg(1), &parent_name(ctx))
 }
 
 /// Replies with a HELP text in Redis's layout (addReplyHelp): a header

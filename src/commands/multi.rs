@@ -50,14 +50,6 @@ pub const COMMANDS: &[Command] = &[
     ),
 ];
 
-fn exec_without_multi() -> ReplyError {
-    ReplyError::fixed("ERR EXEC without MULTI")
-}
-
-fn exec_abort_previous_errors() -> ReplyError {
-    ReplyError::fixed("EXECABORT Transaction discarded because of previous errors.")
-}
-
 /// True for the commands that run at once instead of being queued inside
 /// MULTI (processCommand's exception list).
 pub fn runs_inside_multi(name: &str) -> bool {
@@ -97,16 +89,13 @@ pub fn discard_transaction(srv: &mut Server, c: &mut Client) {
 /// and the reason reported under EXECABORT.
 pub fn exec_abort(srv: &mut Server, c: &mut Client, e: &ReplyError) {
     discard_transaction(srv, c);
-    // Redis formats the reason without its ERR code (other codes stay).
-    let reason = e.text().strip_prefix("ERR ").unwrap_or(e.text());
-    let e = ReplyError::coded(format!("EXECABORT Transaction discarded because of: {}", reason));
-    super::reply_error(srv, c, &e);
+    super::reply_error(srv, c, &ReplyError::exec_abort(e));
 }
 
 /// MULTI: +OK; the following commands are queued until EXEC or DISCARD.
 pub fn multi(ctx: &mut Ctx) -> CmdResult {
     if ctx.c.in_multi() {
-        return Err(ReplyError::fixed("ERR MULTI calls can not be nested"));
+        return Err(ReplyError::multi_nested());
     }
     ctx.c.mstate = Some(Box::default());
     ctx.c.out.ok();
@@ -116,7 +105,7 @@ pub fn multi(ctx: &mut Ctx) -> CmdResult {
 /// DISCARD: drops the queued commands and the WATCHes, +OK.
 pub fn discard(ctx: &mut Ctx) -> CmdResult {
     if !ctx.c.in_multi() {
-        return Err(ReplyError::fixed("ERR DISCARD without MULTI"));
+        return Err(ReplyError::discard_without_multi());
     }
     discard_transaction(ctx.srv, ctx.c);
     ctx.c.out.ok();
@@ -128,7 +117,7 @@ pub fn discard(ctx: &mut Ctx) -> CmdResult {
 /// while queueing.
 pub fn exec(ctx: &mut Ctx) -> CmdResult {
     if !ctx.c.in_multi() {
-        return Err(exec_without_multi());
+        return Err(ReplyError::exec_without_multi());
     }
     if watch::watched_key_expired(ctx.srv, ctx.c) {
         ctx.c.dirty_cas = true;
@@ -137,7 +126,7 @@ pub fn exec(ctx: &mut Ctx) -> CmdResult {
     if dirty_exec || ctx.c.dirty_cas {
         discard_transaction(ctx.srv, ctx.c);
         if dirty_exec {
-            return Err(exec_abort_previous_errors());
+            return Err(ReplyError::exec_abort_previous_errors());
         }
         ctx.c.out.null_array();
         return Ok(());
@@ -166,7 +155,7 @@ pub fn exec(ctx: &mut Ctx) -> CmdResult {
 /// WATCH key [key ...]: EXEC will fail if any of the keys changes first.
 pub fn watch(ctx: &mut Ctx) -> CmdResult {
     if ctx.c.in_multi() {
-        return Err(ReplyError::fixed("ERR WATCH inside MULTI is not allowed"));
+        return Err(ReplyError::watch_inside_multi());
     }
     // No point in watching when the transaction already failed.
     if !ctx.c.dirty_cas {

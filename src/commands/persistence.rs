@@ -49,7 +49,7 @@ pub fn bgsave(ctx: &mut Ctx) -> CmdResult {
     }
     if srv.has_active_child() {
         if !schedule {
-            return Err(ReplyError::fixed("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."));
+            return Err(ReplyError::bgsave_child_active());
         }
         srv.rdb.bgsave_scheduled = true;
         ctx.c.out.simple("Background saving scheduled");
@@ -67,7 +67,7 @@ pub fn dump(ctx: &mut Ctx) -> CmdResult {
         ctx.c.out.null();
         return Ok(());
     };
-    let payload = rdb::dump_payload(v).map_err(|e| ReplyError::err(e.to_string()))?;
+    let payload = rdb::dump_payload(v);
     ctx.c.out.bulk(&payload);
     Ok(())
 }
@@ -91,14 +91,14 @@ pub fn restore(ctx: &mut Ctx) -> CmdResult {
         } else if args::is(a, "idletime") && more >= 1 && freq.is_none() {
             let v = args::int(ctx.arg(j + 1))?;
             if v < 0 {
-                return Err(ReplyError::fixed("ERR Invalid IDLETIME value, must be >= 0"));
+                return Err(ReplyError::restore_invalid_idletime());
             }
             idle = Some(v);
             j += 1;
         } else if args::is(a, "freq") && more >= 1 && idle.is_none() {
             let v = args::int(ctx.arg(j + 1))?;
             if !(0..=255).contains(&v) {
-                return Err(ReplyError::fixed("ERR Invalid FREQ value, must be >= 0 and <= 255"));
+                return Err(ReplyError::restore_invalid_freq());
             }
             freq = Some(v);
             j += 1;
@@ -114,7 +114,7 @@ pub fn restore(ctx: &mut Ctx) -> CmdResult {
     }
     let mut ttl = args::int(ctx.arg(2))?;
     if ttl < 0 {
-        return Err(ReplyError::fixed("ERR Invalid TTL value, must be >= 0"));
+        return Err(ReplyError::restore_invalid_ttl());
     }
     let payload = ctx.arg(3);
     if rdb::verify_dump_payload(payload).is_none() {
@@ -184,7 +184,7 @@ pub fn debug_reload(ctx: &mut Ctx) -> CmdResult {
         } else if args::is(a, "nosave") {
             save = false;
         } else {
-            return Err(ReplyError::fixed("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."));
+            return Err(ReplyError::debug_reload_options());
         }
     }
     if save && ctx.srv.rdb_save().is_err() {
@@ -206,7 +206,7 @@ pub fn debug_reload(ctx: &mut Ctx) -> CmdResult {
             } else {
                 f.log();
             }
-            Err(ReplyError::fixed("ERR Error trying to load the RDB dump, check server logs."))
+            Err(ReplyError::debug_reload_failed())
         }
     }
 }

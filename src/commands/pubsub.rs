@@ -60,7 +60,7 @@ fn subscribe_generic(ctx: &mut Ctx, kind: Kind) -> CmdResult {
     if ctx.c.deny_blocking && !ctx.c.in_multi() {
         // A client that expects one reply per command (scripts) cannot
         // enter subscribed mode; MULTI is allowed for compatibility.
-        return Err(ReplyError::err(format!("{} isn't allowed for a DENY BLOCKING client", kind.verbs().0.to_ascii_uppercase())));
+        return Err(ReplyError::deny_blocking_subscribe(kind.verbs().0));
     }
     for name in ctx.args_from(1) {
         pubsub::subscribe(ctx.srv, ctx.c, kind, name);

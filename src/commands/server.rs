@@ -153,7 +153,7 @@ pub fn shutdown(ctx: &mut Ctx) -> CmdResult {
         return Err(ReplyError::syntax());
     }
     if abort {
-        return Err(ReplyError::fixed("ERR No shutdown in progress."));
+        return Err(ReplyError::no_shutdown_in_progress());
     }
     req.client = Some(ctx.c.token);
     ctx.srv.shutdown = Some(req);
@@ -188,9 +188,7 @@ fn slowlog_get(ctx: &mut Ctx) -> CmdResult {
     let len = ctx.srv.slowlog.entries.len();
     let mut count = 10;
     if ctx.argc() == 3 {
-        let n = crate::util::num::parse_i64_strict(ctx.arg(2))
-            .filter(|&n| n >= -1)
-            .ok_or_else(|| ReplyError::fixed("ERR count should be greater than or equal to -1"))?;
+        let n = crate::util::num::parse_i64_strict(ctx.arg(2)).filter(|&n| n >= -1).ok_or_else(ReplyError::count_below_minus_one)?;
         count = if n == -1 { len } else { n as usize };
     }
     let out = &mut ctx.c.out;
@@ -523,10 +521,8 @@ pub fn dataset_digest(srv: &crate::server::Server) -> [u8; 20] {
 /// following rdbcompression as in Redis.
 fn rdb_value_size(val: &Value, compress: bool) -> usize {
     let mut enc = crate::persistence::rdb::Encoder::new(compress);
-    match enc.save_value(val) {
-        Ok(()) => enc.buf.len(),
-        Err(_) => 0,
-    }
+    enc.save_value(val);
+    enc.buf.len()
 }
 
 /// DEBUG subcommand [args...]: introspection and test helpers (debug.c).
@@ -579,7 +575,7 @@ pub fn debug(ctx: &mut Ctx) -> CmdResult {
         if !ctx.srv.key_exists(ctx.c.db, key) {
             return Err(ReplyError::no_such_key());
         }
-        return Err(ReplyError::fixed("ERR Not a listpack encoded object."));
+        return Err(ReplyError::debug_not_listpack());
     } else if is("quicklist-packed-threshold") && argc == 3 {
         match crate::config::parse_memory(&String::from_utf8_lossy(ctx.arg(2))) {
             Some(sz) if sz <= (1u64 << 32) - (1 << 20) => {
@@ -587,31 +583,23 @@ pub fn debug(ctx: &mut Ctx) -> CmdResult {
                 QUICKLIST_PACKED_THRESHOLD.store(sz, Ordering::Relaxed);
                 ctx.c.out.ok();
             }
-            _ => return Err(ReplyError::fixed("ERR argument must be a memory value bigger than 1 and smaller than 4gb")),
+            _ => return Err(ReplyError::debug_memory_value()),
         }
     } else if is("stringmatch-test") && argc == 2 {
         stringmatch_fuzz();
         ctx.c.out.simple("Apparently Redis did not crash: test passed");
     } else if is("error") && argc == 3 {
-        // The text is the whole error line, code included.
-        return Err(ReplyError::coded(String::from_utf8_lossy(ctx.arg(2)).into_owned()));
+        return Err(ReplyError::debug_error(ctx.arg(2)));
     } else if is("reload") {
         super::persistence::debug_reload(ctx)?;
     } else if is("log") && argc == 3 {
         log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(ctx.arg(2)));
         ctx.c.out.ok();
     } else {
-        return Err(debug_syntax_error(ctx));
+        // DEBUG is not a container, so its error names DEBUG explicitly.
+        return Err(ReplyError::subcommand_syntax(ctx.arg(1), "debug"));
     }
     Ok(())
-}
-
-/// DEBUG is not a container, so its error names DEBUG explicitly.
-fn debug_syntax_error(ctx: &Ctx) -> ReplyError {
-    ReplyError::err(format!(
-        "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-        super::errors::truncate_lossy(ctx.arg(1), 128)
-    ))
 }
 
 /// C's atoi: leading digits, 0 when none.
@@ -741,7 +729,7 @@ fn debug_protocol(ctx: &mut Ctx) -> CmdResult {
         out.bulk(b"Some real reply following the attribute");
     } else if is("push") {
         if !resp3 {
-            return Err(ReplyError::fixed("ERR RESP2 is not supported by this command"));
+            return Err(ReplyError::debug_protocol_resp2());
         }
         out.push(2);
         out.bulk(b"server-cpu-usage");
@@ -754,7 +742,7 @@ fn debug_protocol(ctx: &mut Ctx) -> CmdResult {
     } else if is("verbatim") {
         out.verbatim(b"This is a verbatim\nstring", "txt");
     } else {
-        return Err(ReplyError::fixed("ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false"));
+        return Err(ReplyError::debug_protocol_type());
     }
     Ok(())
 }

@@ -357,7 +357,7 @@ fn sort_generic(ctx: &mut Ctx, readonly: bool) -> CmdResult {
     let selected = if end >= start { (end - start + 1) as usize } else { 0 };
     let outputlen = if o.gets.is_empty() { selected } else { o.gets.len() * selected };
     if conversion_error {
-        return Err(ReplyError::fixed("ERR One or more scores can't be converted into double"));
+        return Err(ReplyError::sort_score_not_double());
     }
     let range = if selected > 0 { &vector[start as usize..=end as usize] } else { &vector[..0] };
 

@@ -468,7 +468,7 @@ pub fn incrby(ctx: &mut Ctx) -> CmdResult {
 pub fn decrby(ctx: &mut Ctx) -> CmdResult {
     let by = args::int(ctx.arg(2))?;
     if by == i64::MIN {
-        return Err(ReplyError::fixed("ERR decrement would overflow"));
+        return Err(ReplyError::decrement_overflow());
     }
     incr_by(ctx, -by)
 }
@@ -533,7 +533,7 @@ pub fn getrange(ctx: &mut Ctx) -> CmdResult {
 pub fn setrange(ctx: &mut Ctx) -> CmdResult {
     let offset = args::int(ctx.arg(2))?;
     if offset < 0 {
-        return Err(ReplyError::fixed("ERR offset is out of range"));
+        return Err(ReplyError::offset_out_of_range());
     }
     let offset = offset as u64;
     let db = ctx.c.db;
@@ -589,10 +589,7 @@ pub fn lcs(ctx: &mut Ctx) -> CmdResult {
         let mut buf = [0u8; 20];
         match srv.lookup_read(db, key) {
             None => Ok(Vec::new()),
-            Some(v) => v
-                .string_bytes(&mut buf)
-                .map(|b| b.to_vec())
-                .ok_or_else(|| ReplyError::fixed("ERR The specified keys must contain string values")),
+            Some(v) => v.string_bytes(&mut buf).map(|b| b.to_vec()).ok_or_else(ReplyError::lcs_not_strings),
         }
     };
     let a = fetch(k1)?;
@@ -616,17 +613,17 @@ pub fn lcs(ctx: &mut Ctx) -> CmdResult {
         i += 1;
     }
     if getidx && getlen {
-        return Err(ReplyError::fixed("ERR If you want both the length and indexes, please just use IDX."));
+        return Err(ReplyError::lcs_len_and_idx());
     }
     if a.len() >= u32::MAX as usize - 1 || b.len() >= u32::MAX as usize - 1 {
-        return Err(ReplyError::fixed("ERR String too long for LCS"));
+        return Err(ReplyError::lcs_string_too_long());
     }
     let (alen, blen) = (a.len(), b.len());
     let cells = (alen as u64 + 1) * (blen as u64 + 1);
     let bytes = cells.saturating_mul(4);
     let mut dp: Vec<u32> = Vec::new();
     if bytes > ctx.srv.config.proto_max_bulk_len as u64 || dp.try_reserve_exact(cells as usize).is_err() {
-        return Err(ReplyError::fixed("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
+        return Err(ReplyError::lcs_out_of_memory());
     }
     dp.resize(cells as usize, 0);
     let w = blen + 1;

@@ -201,14 +201,6 @@ fn long_arg(arg: &[u8]) -> Result<i64, ReplyError> {
     args::int(arg)
 }
 
-/// getRangeLongFromObjectOrReply with a custom message.
-fn range_long(arg: &[u8], min: i64, max: i64, msg: &'static str) -> Result<i64, ReplyError> {
-    match parse_i64_strict(arg) {
-        Some(n) if n >= min && n <= max => Ok(n),
-        _ => Err(ReplyError::fixed(msg)),
-    }
-}
-
 /// One bound of a score range: `(` makes it exclusive.
 fn parse_score_bound(b: &[u8]) -> Option<(f64, bool)> {
     match b.first() {
@@ -574,7 +566,7 @@ impl<'a> Src<'a> {
 fn zset_op_generic(ctx: &mut Ctx, dst: Option<&[u8]>, numkeys_at: usize, op: SetOp, card_only: bool) -> CmdResult {
     let setnum = long_arg(ctx.arg(numkeys_at))?;
     if setnum < 1 {
-        return Err(ReplyError::err(format!("at least 1 input key is needed for '{}' command", ctx.srv.commands.full_name(ctx.cmd_id))));
+        return Err(ReplyError::zset_op_no_keys(ctx.srv.commands.full_name(ctx.cmd_id)));
     }
     if setnum > (ctx.argc() - (numkeys_at + 1)) as i64 {
         return Err(ReplyError::syntax());
@@ -1137,11 +1129,7 @@ fn zpop_command(ctx: &mut Ctx, max: bool) -> CmdResult {
     if ctx.argc() > 3 {
         return Err(ReplyError::syntax());
     }
-    let count = if ctx.argc() == 3 {
-        Some(range_long(ctx.arg(2), 0, i64::MAX, "ERR value is out of range, must be positive")? as usize)
-    } else {
-        None
-    };
+    let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::out_of_range)? as usize) } else { None };
     let nested = ctx.c.out.resp > 2 && count.is_some();
     let key = ctx.arg(1);
     pop_generic(ctx, &[key], max, false, count, nested, false)?;
@@ -1203,7 +1191,7 @@ pub fn bzpopmax(ctx: &mut Ctx) -> CmdResult {
 /// Parses `numkeys key [key ...] MIN|MAX [COUNT count]` at argv[`at`]
 /// (zmpopGenericCommand): (keys, max, count).
 fn parse_mpop<'a>(ctx: &Ctx<'a>, at: usize) -> Result<(Vec<&'a [u8]>, bool, usize), ReplyError> {
-    let numkeys = range_long(ctx.arg(at), 1, i64::MAX, "ERR numkeys should be greater than 0")?;
+    let numkeys = args::range_long(ctx.arg(at), 1, i64::MAX, ReplyError::numkeys_not_positive)?;
     let where_idx = (at as u64).saturating_add(numkeys as u64).saturating_add(1);
     if where_idx >= ctx.argc() as u64 {
         return Err(ReplyError::syntax());
@@ -1222,7 +1210,7 @@ fn parse_mpop<'a>(ctx: &Ctx<'a>, at: usize) -> Result<(Vec<&'a [u8]>, bool, usiz
     while j < ctx.argc() {
         if count.is_none() && args::is(ctx.arg(j), "count") && j + 1 < ctx.argc() {
             j += 1;
-            count = Some(range_long(ctx.arg(j), 1, i64::MAX, "ERR count should be greater than 0")? as usize);
+            count = Some(args::range_long(ctx.arg(j), 1, i64::MAX, ReplyError::count_not_positive)? as usize);
         } else {
             return Err(ReplyError::syntax());
         }
@@ -1266,7 +1254,7 @@ pub fn zrandmember(ctx: &mut Ctx) -> CmdResult {
             3 => false,
             4 if args::is(ctx.arg(3), "withscores") => {
                 if !(-i64::MAX / 2..=i64::MAX / 2).contains(&l) {
-                    return Err(ReplyError::fixed("ERR value is out of range"));
+                    return Err(ReplyError::value_out_of_range());
                 }
                 true
             }

@@ -7,6 +7,8 @@
 //! read straight into its own buffer (see `Parser::big_arg_room`), which
 //! then becomes the stored value without another copy.
 
+use crate::commands::ReplyError;
+
 /// Arguments of 32 KB and more get their own buffer (PROTO_MBULK_BIG_ARG).
 pub const BIG_ARG: usize = 32 * 1024;
 /// Longest inline request or length line (PROTO_INLINE_MAX_SIZE).
@@ -145,8 +147,8 @@ impl Parser {
     }
 
     /// Parses at most one command from `buf[*pos..]`, advancing `pos` past
-    /// what it consumed. On error the message is the exact text Redis sends.
-    pub fn parse(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv, limits: Limits) -> Result<Parsed, String> {
+    /// what it consumed. On error the connection is closed after the reply.
+    pub fn parse(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv, limits: Limits) -> Result<Parsed, ReplyError> {
         loop {
             match self.parse_step(buf, pos, argv, limits)? {
                 Step::Skip => continue,
@@ -155,7 +157,7 @@ impl Parser {
         }
     }
 
-    fn parse_step(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv, limits: Limits) -> Result<Step, String> {
+    fn parse_step(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv, limits: Limits) -> Result<Step, ReplyError> {
         use Parsed::*;
         if !self.in_multibulk {
             if *pos >= buf.len() {
@@ -167,7 +169,7 @@ impl Parser {
             // A multibulk header: *<count>\r\n
             let Some(nl) = memchr(b'\r', &buf[*pos..]) else {
                 if buf.len() - *pos > INLINE_MAX {
-                    return Err("Protocol error: too big mbulk count string".into());
+                    return Err(ReplyError::protocol_too_big_mbulk_count());
                 }
                 return Ok(Step::Done(Incomplete));
             };
@@ -177,10 +179,10 @@ impl Parser {
             let count = parse_len(&buf[*pos + 1..*pos + nl]);
             let count = match count {
                 Some(n) if n <= i32::MAX as i64 => n,
-                _ => return Err("Protocol error: invalid multibulk length".into()),
+                _ => return Err(ReplyError::protocol_invalid_multibulk_length()),
             };
             if count > 10 && !limits.authenticated {
-                return Err("Protocol error: unauthenticated multibulk length".into());
+                return Err(ReplyError::protocol_unauthenticated_multibulk_length());
             }
             *pos += nl + 2;
             argv.clear();
@@ -211,7 +213,7 @@ impl Parser {
             if self.bulk_len.is_none() {
                 let Some(nl) = memchr(b'\r', &buf[*pos..]) else {
                     if buf.len() - *pos > INLINE_MAX {
-                        return Err("Protocol error: too big bulk count string".into());
+                        return Err(ReplyError::protocol_too_big_bulk_count());
                     }
                     return Ok(Step::Done(Incomplete));
                 };
@@ -219,14 +221,14 @@ impl Parser {
                     return Ok(Step::Done(Incomplete));
                 }
                 if buf[*pos] != b'$' {
-                    return Err(format!("Protocol error: expected '$', got '{}'", buf[*pos] as char));
+                    return Err(ReplyError::protocol_expected_dollar(buf[*pos]));
                 }
                 let len = match parse_len(&buf[*pos + 1..*pos + nl]) {
                     Some(n) if n >= 0 && n <= limits.max_bulk_len => n as usize,
-                    _ => return Err("Protocol error: invalid bulk length".into()),
+                    _ => return Err(ReplyError::protocol_invalid_bulk_length()),
                 };
                 if len > 16384 && !limits.authenticated {
-                    return Err("Protocol error: unauthenticated bulk length".into());
+                    return Err(ReplyError::protocol_unauthenticated_bulk_length());
                 }
                 *pos += nl + 2;
                 self.bulk_len = Some(len);
@@ -267,14 +269,14 @@ impl Parser {
         }
     }
 
-    fn parse_inline(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv) -> Result<Step, String> {
+    fn parse_inline(&mut self, buf: &[u8], pos: &mut usize, argv: &mut Argv) -> Result<Step, ReplyError> {
         // Redis finds the newline with strchr, which stops at a NUL: a NUL
         // before the newline means "no complete line yet".
         let rest = &buf[*pos..];
         let nl = memchr(b'\n', rest).filter(|&nl| memchr(0, &rest[..nl]).is_none());
         let Some(nl) = nl else {
             if buf.len() - *pos > INLINE_MAX {
-                return Err("Protocol error: too big inline request".into());
+                return Err(ReplyError::protocol_too_big_inline());
             }
             return Ok(Step::Done(Parsed::Incomplete));
         };
@@ -290,7 +292,7 @@ impl Parser {
                 argv.push_slice(tok);
             }
         } else {
-            let args = split_args(line).ok_or_else(|| "Protocol error: unbalanced quotes in request".to_string())?;
+            let args = split_args(line).ok_or_else(ReplyError::protocol_unbalanced_quotes)?;
             for a in args {
                 argv.push_owned(a);
             }
@@ -413,7 +415,9 @@ mod tests {
         let mut pos = 0;
         let mut out = Vec::new();
         loop {
-            match p.parse(input, &mut pos, &mut argv, LIM)? {
+            // The tables below give the text after the ERR code.
+            let parsed = p.parse(input, &mut pos, &mut argv, LIM);
+            match parsed.map_err(|e| e.text().strip_prefix("ERR ").expect("an ERR error").to_string())? {
                 Parsed::Command => out.push(argv.to_vecs()),
                 Parsed::Incomplete => return Ok(out),
             }

@@ -201,8 +201,8 @@ impl Encoder {
     }
 
     /// The type byte Redis 7.0 writes for `v` (rdbSaveObjectType).
-    pub fn object_type(v: &Value) -> io::Result<u8> {
-        Ok(match v {
+    pub fn object_type(v: &Value) -> u8 {
+        match v {
             Value::Int(_) | Value::Emb { .. } | Value::Str(_) => ty::STRING,
             Value::List(_) => ty::LIST_QUICKLIST_2,
             Value::Set(s) => {
@@ -226,18 +226,18 @@ impl Encoder {
                     ty::ZSET_2
                 }
             }
-        })
+        }
     }
 
     /// The type byte and the value (rdbSaveObjectType + rdbSaveObject).
-    pub fn save_object(&mut self, v: &Value) -> io::Result<()> {
-        let t = Self::object_type(v)?;
+    pub fn save_object(&mut self, v: &Value) {
+        let t = Self::object_type(v);
         self.save_type(t);
         self.save_value(v)
     }
 
     /// The value without its type byte (rdbSaveObject).
-    pub fn save_value(&mut self, v: &Value) -> io::Result<()> {
+    pub fn save_value(&mut self, v: &Value) {
         match v {
             Value::Int(n) => self.save_i64(*n),
             Value::Emb { .. } | Value::Str(_) => {
@@ -287,19 +287,18 @@ impl Encoder {
                 }
             },
         }
-        Ok(())
     }
 }
 
 /// The DUMP payload of a value: type, value, RDB version, CRC-64
 /// (createDumpPayload).
-pub fn dump_payload(v: &Value) -> io::Result<Vec<u8>> {
+pub fn dump_payload(v: &Value) -> Vec<u8> {
     let mut enc = Encoder::new(true);
-    enc.save_object(v)?;
+    enc.save_object(v);
     enc.buf.extend_from_slice(&RDB_VERSION.to_le_bytes());
     let crc = crc64(0, &enc.buf);
     enc.buf.extend_from_slice(&crc.to_le_bytes());
-    Ok(enc.buf)
+    enc.buf
 }
 
 /// verifyDumpPayload: a footer with a version up to ours (10: Redis 7.0
@@ -365,9 +364,10 @@ pub fn write_snapshot<W: Write>(out: &mut W, dbs: &[Db], info: &SnapshotInfo) ->
                 enc.save_millis(when);
             }
             // rdbSaveKeyValuePair: type, key, value.
-            enc.save_type(Encoder::object_type(val)?);
+            enc.save_type(Encoder::object_type(val));
             enc.save_string(key.as_bytes());
-            enc.save_value(val)?;
+            enc.save_value(val);
+
             if enc.buf.len() >= 64 * 1024 {
                 flush(&mut enc, out)?;
             }

@@ -6,6 +6,7 @@
 //! registered only while a socket could not take all of a reply.
 
 use super::{unix_ms, Server, ShutdownRequest};
+use crate::commands::ReplyError;
 use crate::net::client::{Client, Conn};
 use crate::net::resp::{Limits, Parsed};
 use mio::net::{TcpListener, UnixListener};
@@ -284,12 +285,12 @@ impl Reactor {
     fn register_client(&mut self, srv: &mut Server, mut conn: Conn, addr: String, laddr: String, is_unix: bool, local: bool) {
         srv.stats.total_connections_received += 1;
         if srv.clients.len() >= srv.config.maxclients {
-            let _ = conn.write(b"-ERR max number of clients reached\r\n");
+            let _ = conn.write(&ReplyError::max_clients().resp_line());
             srv.stats.rejected_connections += 1;
             return;
         }
         if srv.config.protected_mode && srv.config.requirepass.is_none() && !local {
-            let _ = conn.write(PROTECTED_MODE_DENIED);
+            let _ = conn.write(&ReplyError::protected_mode().resp_line());
             srv.stats.rejected_connections += 1;
             return;
         }
@@ -530,9 +531,9 @@ pub fn process_input(srv: &mut Server, c: &mut Client) {
             match c.parser.parse(&c.qbuf, &mut c.qpos, &mut c.argv, limits) {
                 Ok(Parsed::Command) => {}
                 Ok(Parsed::Incomplete) => break,
-                Err(msg) => {
-                    log::debug!("Protocol error ({}) from client: id={} addr={}", msg, c.id, c.addr);
-                    c.out.error(&format!("ERR {}", msg));
+                Err(e) => {
+                    log::debug!("Protocol error ({}) from client: id={} addr={}", e.text(), c.id, c.addr);
+                    c.out.error(e.text());
                     c.close_after_reply = true;
                     break;
                 }
@@ -594,8 +595,6 @@ pub fn write_pending(c: &mut Client) -> io::Result<usize> {
     Ok(total)
 }
 
-const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
-
 impl Server {
     /// Decides whether the shutdown can proceed now (prepareForShutdown,
     /// finishShutdown): the final snapshot must be written first. When it
@@ -609,7 +608,7 @@ impl Server {
         log::warn!("Errors trying to shut down the server. Check the logs for more information.");
         if let Some(token) = req.client {
             if let Some(c) = self.clients.get_mut(token) {
-                c.out.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                c.out.error(ReplyError::shutdown_failed().text());
                 self.pending_writes.push(token);
             }
         }

@@ -624,10 +624,32 @@ pub fn decode_sparse(bytes: &[u8]) -> String {
     out.trim_matches(' ').to_string()
 }
 
+/// The PFSELFTEST check that failed; the reply text for each is
+/// `ReplyError::hll_self_test_failed`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SelfTestFailure {
+    /// A register read back differently from what was written.
+    Register {
+        index: usize,
+        expected: u8,
+        got: u8,
+    },
+    /// Adding to the sparse HLL found it corrupted.
+    SparseCorrupted,
+    /// The sparse HLL was promoted while still small.
+    SparseNotUsed,
+    DenseSparseDisagree,
+    /// The estimate strayed beyond the allowed error at a checkpoint.
+    TooBigError {
+        card: u64,
+        abserr: u64,
+    },
+}
+
 /// PFSELFTEST's checks (pfselftestCommand): register access on random
 /// values, then sparse and dense HLLs fed the same 10M elements must agree
-/// and stay within a few standard errors. Err carries the TESTFAILED text.
-pub fn self_test(sparse_max: usize, mut rand: impl FnMut() -> u32) -> Result<(), String> {
+/// and stay within a few standard errors.
+pub fn self_test(sparse_max: usize, mut rand: impl FnMut() -> u32) -> Result<(), SelfTestFailure> {
     let mut dense = vec![0u8; DENSE_SIZE];
     let mut bytecounters = [0u8; REGISTERS];
     for _ in 0..1000 {
@@ -639,7 +661,7 @@ pub fn self_test(sparse_max: usize, mut rand: impl FnMut() -> u32) -> Result<(),
         for (i, &b) in bytecounters.iter().enumerate() {
             let v = get_register(&dense[HDR_SIZE..], i);
             if v != b {
-                return Err(format!("TESTFAILED Register {} should be {} but is {}", i, b, v));
+                return Err(SelfTestFailure::Register { index: i, expected: b, got: v });
             }
         }
     }
@@ -653,16 +675,16 @@ pub fn self_test(sparse_max: usize, mut rand: impl FnMut() -> u32) -> Result<(),
         let ele = (j ^ seed).to_ne_bytes();
         let (index, cnt) = pat_len(&ele);
         dense_set(&mut dense[HDR_SIZE..], index, cnt);
-        set(&mut sparse, index, cnt, sparse_max).map_err(|_| "TESTFAILED corrupted sparse HLL".to_string())?;
+        set(&mut sparse, index, cnt, sparse_max).map_err(|_| SelfTestFailure::SparseCorrupted)?;
         if j != checkpoint {
             continue;
         }
         if (j as usize) < sparse_max / 2 && encoding(sparse.as_bytes()) != SPARSE {
-            return Err("TESTFAILED sparse encoding not used".into());
+            return Err(SelfTestFailure::SparseNotUsed);
         }
         let dense_card = count(&dense).unwrap_or(0);
         if Ok(dense_card) != count(sparse.as_bytes()) {
-            return Err("TESTFAILED dense/sparse disagree".into());
+            return Err(SelfTestFailure::DenseSparseDisagree);
         }
         let abserr = (checkpoint as i64 - dense_card as i64).unsigned_abs();
         let mut maxerr = (relerr * 6.0 * checkpoint as f64).ceil() as u64;
@@ -670,7 +692,7 @@ pub fn self_test(sparse_max: usize, mut rand: impl FnMut() -> u32) -> Result<(),
             maxerr = 1;
         }
         if abserr > maxerr {
-            return Err(format!("TESTFAILED Too big error. card:{} abserr:{}", checkpoint, abserr));
+            return Err(SelfTestFailure::TooBigError { card: checkpoint, abserr });
         }
         checkpoint *= 10;
     }

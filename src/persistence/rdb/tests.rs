@@ -77,7 +77,7 @@ fn string_encodings_match_redis() {
 
 /// Encodes `v` as a DUMP payload and decodes it back.
 fn round_trip(v: &Value) -> Value {
-    let p = dump_payload(v).unwrap();
+    let p = dump_payload(v);
     assert!(verify_dump_payload(&p).is_some());
     load_dump_payload(&p, &cfg()).unwrap().unwrap()
 }
@@ -158,7 +158,7 @@ fn every_value_encoding_round_trips() {
 #[test]
 fn intset_payload_of_more_than_the_limit_becomes_a_hashtable() {
     let items: Vec<Vec<u8>> = (0..100).map(|i| i.to_string().into_bytes()).collect();
-    let p = dump_payload(&set_of(&items)).unwrap();
+    let p = dump_payload(&set_of(&items));
     let mut c = cfg();
     c.set_max_intset_entries = 10;
     let v = load_dump_payload(&p, &c).unwrap().unwrap();
@@ -168,7 +168,7 @@ fn intset_payload_of_more_than_the_limit_becomes_a_hashtable() {
 
 #[test]
 fn dump_payloads_are_verified() {
-    let p = dump_payload(&Value::from_bytes(b"hello")).unwrap();
+    let p = dump_payload(&Value::from_bytes(b"hello"));
     // What redis-server 7.0.15 replies to DUMP of "hello".
     assert_eq!(p, b"\x00\x05hello\x0a\x00\x63\x72\xdf\x76\x65\x34\x20\x0a");
     let mut bad = p.clone();
@@ -183,7 +183,7 @@ fn dump_payloads_are_verified() {
     assert!(verify_dump_payload(redis_list).is_some());
     let v = load_dump_payload(redis_list, &cfg()).unwrap().unwrap();
     assert_eq!(list_items(&v), vec![b"a".to_vec(), b"b".to_vec(), b"1".to_vec(), b"2".to_vec()]);
-    assert_eq!(dump_payload(&v).unwrap(), redis_list.to_vec(), "and we dump it identically");
+    assert_eq!(dump_payload(&v), redis_list.to_vec(), "and we dump it identically");
 }
 
 /// A ziplist of `items` (strings < 64 bytes, small integers).
@@ -426,7 +426,7 @@ fn snapshot_round_trip_keeps_every_key_value_and_ttl() {
                 assert_eq!(w.type_name(), v.type_name());
                 assert_eq!(w.encoding(), v.encoding());
                 assert_eq!(b.expire_of(k.as_bytes()), a.expire_of(k.as_bytes()));
-                let enc = |x: &Value| dump_payload(x).unwrap();
+                let enc = |x: &Value| dump_payload(x);
                 if !matches!(v, Value::Set(s) if s.encoding() == "hashtable") {
                     assert_eq!(enc(v), enc(w), "key {:?}", k);
                 } else {
@@ -497,7 +497,7 @@ fn a_file_written_by_redis_7_0_15_loads() {
     assert_eq!(d.dict.get(b"long").unwrap().string_len(), Some(66));
     // And we write these keys exactly as Redis did.
     let mut e = Encoder::new(true);
-    e.save_object(d.dict.get(b"long").unwrap()).unwrap();
+    e.save_object(d.dict.get(b"long").unwrap());
     assert_eq!(e.buf, b"\x00\xc3\x09\x40\x42\x01\x61\x61\xe0\x35\x00\x01\x61\x61");
 }
 
