@@ -14,7 +14,8 @@
 //!   request parser (`net::resp`) and the RESP2/RESP3 reply writer
 //!   (`net::reply`).
 //! * `commands` — the command table (`commands::table`): one declaration
-//!   per command drives dispatch, COMMAND and ACL categories;
+//!   per command drives dispatch, COMMAND (with each command's argument
+//!   grammar, `commands::argspec`) and ACL categories;
 //!   `commands::call` owns side effects. One module per command family.
 //! * `db` — a database: the incrementally rehashed dict (`db::dict`), the
 //!   expires table, lazy and active expiry, keyspace side effects.

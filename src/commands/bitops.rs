@@ -25,39 +25,63 @@ pub const COMMANDS: &[Command] = &[
         .keys(1, 1, 1)
         .key_flags(&["RW", "access", "update"])
         .group("bitmap")
-        .doc("2.2.0", "O(1)", "Sets or clears the bit at offset in the string value stored at key"),
-    Command::new("getbit", 3, getbit).flags(READONLY | FAST).acl(B).keys(1, 1, 1).group("bitmap").doc(
-        "2.2.0",
-        "O(1)",
-        "Returns the bit value at offset in the string value stored at key",
-    ),
-    Command::new("bitcount", -2, bitcount).flags(READONLY).acl(B).keys(1, 1, 1).group("bitmap").doc(
-        "2.6.0",
-        "O(N)",
-        "Count set bits in a string",
-    ),
-    Command::new("bitpos", -3, bitpos).flags(READONLY).acl(B).keys(1, 1, 1).group("bitmap").doc(
-        "2.8.7",
-        "O(N)",
-        "Find first bit set or clear in a string",
-    ),
-    Command::new("bitop", -4, bitop).flags(WRITE | DENYOOM).acl(B).keys(2, -1, 1).key_flags(&["OW", "update"]).group("bitmap").doc(
-        "2.6.0",
-        "O(N)",
-        "Perform bitwise operations between strings",
-    ),
+        .doc("2.2.0", "O(1)", "Sets or clears the bit at offset in the string value stored at key")
+        .args("key:key offset:integer value:integer"),
+    Command::new("getbit", 3, getbit)
+        .flags(READONLY | FAST)
+        .acl(B)
+        .keys(1, 1, 1)
+        .group("bitmap")
+        .doc("2.2.0", "O(1)", "Returns the bit value at offset in the string value stored at key")
+        .args("key:key offset:integer"),
+    Command::new("bitcount", -2, bitcount)
+        .flags(READONLY)
+        .acl(B)
+        .keys(1, 1, 1)
+        .group("bitmap")
+        .doc("2.6.0", "O(N)", "Count set bits in a string")
+        .history(&[("7.0.0", "BYTE and BIT units.")])
+        .args("key:key [index:(start:integer end:integer [index_unit:(BYTE | BIT)@7.0.0])]"),
+    Command::new("bitpos", -3, bitpos)
+        .flags(READONLY)
+        .acl(B)
+        .keys(1, 1, 1)
+        .group("bitmap")
+        .doc("2.8.7", "O(N)", "Find first bit set or clear in a string")
+        .history(&[("7.0.0", "BYTE and BIT units.")])
+        .args("key:key bit:integer [index:(start:integer [end_index:(end:integer [index_unit:(BYTE | BIT)@7.0.0])])]"),
+    Command::new("bitop", -4, bitop)
+        .flags(WRITE | DENYOOM)
+        .acl(B)
+        .keys(2, -1, 1)
+        .key_flags(&["OW", "update"])
+        .group("bitmap")
+        .doc("2.6.0", "O(N)", "Perform bitwise operations between strings")
+        .args("operation destkey:key key:key..."),
     Command::new("bitfield", -2, bitfield)
         .flags(WRITE | DENYOOM)
         .acl(B)
         .keys(1, 1, 1)
         .key_flags(&["RW", "access", "update", "variable_flags"])
         .group("bitmap")
-        .doc("3.2.0", "O(1) for each subcommand specified", "Perform arbitrary bitfield integer operations on strings"),
-    Command::new("bitfield_ro", -2, bitfield_ro).flags(READONLY | FAST).acl(B).keys(1, 1, 1).group("bitmap").doc(
-        "6.0.0",
-        "O(1) for each subcommand specified",
-        "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
-    ),
+        .doc("3.2.0", "O(1) for each subcommand specified", "Perform arbitrary bitfield integer operations on strings")
+        .args(
+            "key:key [operation:(GET encoding_offset:(encoding offset:integer) \
+                 | write:([OVERFLOW wrap_sat_fail:(WRAP | SAT | FAIL)] \
+                          write_operation:(SET encoding_offset_value:(encoding offset:integer value:integer) \
+                                         | INCRBY encoding_offset_increment:(encoding offset:integer increment:integer))))...]",
+        ),
+    Command::new("bitfield_ro", -2, bitfield_ro)
+        .flags(READONLY | FAST)
+        .acl(B)
+        .keys(1, 1, 1)
+        .group("bitmap")
+        .doc(
+            "6.0.0",
+            "O(1) for each subcommand specified",
+            "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
+        )
+        .args("key:key [GET encoding_offset:(encoding offset:integer)]..."),
 ];
 
 // ---------------------------------------------------------------------------

@@ -19,11 +19,12 @@ pub const COMMANDS: &[Command] = &[Command::new("client", -2, container)
     .group("connection")
     .doc("2.4.0", "Depends on subcommand.", "A container for client connection commands.")
     .subcommands(&[
-        Command::new("caching", 3, unsupported).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "6.0.0",
-            "O(1)",
-            "Instructs the server whether to track the keys in the next request.",
-        ),
+        Command::new("caching", 3, unsupported)
+            .flags(NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("6.0.0", "O(1)", "Instructs the server whether to track the keys in the next request.")
+            .args("mode:(YES | NO)"),
         Command::new("getname", 2, getname).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
             "2.6.9",
             "O(1)",
@@ -49,56 +50,90 @@ pub const COMMANDS: &[Command] = &[Command::new("client", -2, container)
             "O(1)",
             "Returns information about the connection.",
         ),
-        Command::new("kill", -3, kill).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "2.4.0",
-            "O(N) where N is the number of client connections",
-            "Terminates open connections.",
-        ),
-        Command::new("list", -2, list).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "2.4.0",
-            "O(N) where N is the number of client connections",
-            "Lists open connections.",
-        ),
-        Command::new("no-evict", 3, no_evict).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "7.0.0",
-            "O(1)",
-            "Sets the client eviction mode of the connection.",
-        ),
-        Command::new("no-touch", 3, no_touch).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "7.2.0",
-            "O(1)",
-            "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
-        ),
-        Command::new("pause", -3, pause).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "3.0.0",
-            "O(1)",
-            "Suspends commands processing.",
-        ),
-        Command::new("reply", 3, reply).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "3.2.0",
-            "O(1)",
-            "Instructs the server whether to reply to commands.",
-        ),
-        Command::new("setinfo", 4, setinfo).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "7.2.0",
-            "O(1)",
-            "Sets information specific to the client or connection.",
-        ),
-        Command::new("setname", 3, setname).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "2.6.9",
-            "O(1)",
-            "Sets the connection name.",
-        ),
+        Command::new("kill", -3, kill)
+            .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("2.4.0", "O(N) where N is the number of client connections", "Terminates open connections.")
+            .history(&[
+                ("2.8.12", "Filters given as name-value pairs."),
+                ("2.8.12", "ID filter."),
+                ("3.2.0", "TYPE master."),
+                ("5.0.0", "TYPE replica, with slave kept as an alias."),
+                ("6.2.0", "LADDR filter."),
+            ])
+            .args(
+                r#"filter:("ip:port"!2.8.12
+                         | new-format:([ID client-id:integer@2.8.12]
+                                     | [TYPE normal_master_slave_pubsub:(NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB)@2.8.12]
+                                     | [USER username] | [ADDR "ip:port"] | [LADDR "ip:port"@6.2.0] | [SKIPME yes/no])...)"#,
+            ),
+        Command::new("list", -2, list)
+            .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("2.4.0", "O(N) where N is the number of client connections", "Lists open connections.")
+            .history(&[
+                ("2.8.12", "id field."),
+                ("5.0.0", "TYPE filter."),
+                ("6.0.0", "user field."),
+                ("6.2.0", "argv-mem, tot-mem, laddr and redir fields; ID filter."),
+                ("7.0.0", "resp, multi-mem, rbs and rbp fields."),
+                ("7.0.3", "ssub field."),
+            ])
+            .args("[TYPE normal_master_replica_pubsub:(NORMAL | MASTER | REPLICA | PUBSUB)@5.0.0] [ID id:(client-id:integer...)@6.2.0]"),
+        Command::new("no-evict", 3, no_evict)
+            .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("7.0.0", "O(1)", "Sets the client eviction mode of the connection.")
+            .args("enabled:(ON | OFF)"),
+        Command::new("no-touch", 3, no_touch)
+            .flags(NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("7.2.0", "O(1)", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.")
+            .args("enabled:(ON | OFF)"),
+        Command::new("pause", -3, pause)
+            .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("2.9.50", "O(1)", "Suspends commands processing.")
+            .history(&[("6.2.0", "WRITE mode, chosen by the new mode argument.")])
+            .args("timeout:integer [mode:(WRITE | ALL)@6.2.0]"),
+        Command::new("reply", 3, reply)
+            .flags(NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("3.2.0", "O(1)", "Instructs the server whether to reply to commands.")
+            .args("on_off_skip:(ON | OFF | SKIP)"),
+        Command::new("setinfo", 4, setinfo)
+            .flags(NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("7.2.0", "O(1)", "Sets information specific to the client or connection.")
+            .args("attr:('lib-name' libname | 'lib-ver' libver)"),
+        Command::new("setname", 3, setname)
+            .flags(NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc("2.6.9", "O(1)", "Sets the connection name.")
+            .args("connection-name"),
         Command::new("trackinginfo", 2, trackinginfo).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
             "6.2.0",
             "O(1)",
             "Returns information about server-assisted client-side caching for the connection.",
         ),
-        Command::new("unblock", -3, unblock).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "5.0.0",
-            "O(log N) where N is the number of client connections",
-            "Unblocks a client blocked by a blocking command from a different connection.",
-        ),
+        Command::new("unblock", -3, unblock)
+            .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .doc(
+                "5.0.0",
+                "O(log N) where N is the number of client connections",
+                "Unblocks a client blocked by a blocking command from a different connection.",
+            )
+            .args("client-id:integer [timeout_error:(TIMEOUT | ERROR)]"),
         Command::new("unpause", 2, unpause).flags(ADMIN | NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
             "6.2.0",
             "O(N) Where N is the number of paused clients",

@@ -2,6 +2,7 @@
 //! command table; mirrors commandCommand and friends in server.c.
 
 use super::args;
+use super::argspec::{self, Arg, ArgType};
 use super::errors::{CmdResult, ReplyError};
 use super::table::{acl, flag, flag::*, Command, CommandTable};
 use super::Ctx;
@@ -17,21 +18,32 @@ pub const COMMANDS: &[Command] = &[Command::new("command", -1, command)
     .doc("2.8.13", "O(N) where N is the total number of Redis commands", "Returns detailed information about all commands.")
     .subcommands(&[
         Command::new("count", 2, count).flags(LOADING | STALE).acl(C).group("server").doc("2.8.13", "O(1)", "Returns a count of commands."),
-        Command::new("list", -2, list).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"]).doc(
-            "7.0.0",
-            "O(N) where N is the total number of Redis commands",
-            "Returns a list of command names.",
-        ),
-        Command::new("info", -2, info).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"]).doc(
-            "2.8.13",
-            "O(N) where N is the number of commands to look up",
-            "Returns information about one, multiple or all commands.",
-        ),
-        Command::new("docs", -2, docs).flags(LOADING | STALE).acl(C).group("server").tips(&["nondeterministic_output_order"]).doc(
-            "7.0.0",
-            "O(N) where N is the number of commands to look up",
-            "Returns documentary information about one, multiple or all commands.",
-        ),
+        Command::new("list", -2, list)
+            .flags(LOADING | STALE)
+            .acl(C)
+            .group("server")
+            .tips(&["nondeterministic_output_order"])
+            .doc("7.0.0", "O(N) where N is the total number of Redis commands", "Returns a list of command names.")
+            .args("[FILTERBY filterby:(MODULE module-name | ACLCAT category | PATTERN pattern:pattern)]"),
+        Command::new("info", -2, info)
+            .flags(LOADING | STALE)
+            .acl(C)
+            .group("server")
+            .tips(&["nondeterministic_output_order"])
+            .doc("2.8.13", "O(N) where N is the number of commands to look up", "Returns information about one, multiple or all commands.")
+            .history(&[("7.0.0", "Without names, reports every command.")])
+            .args("[command-name...]"),
+        Command::new("docs", -2, docs)
+            .flags(LOADING | STALE)
+            .acl(C)
+            .group("server")
+            .tips(&["nondeterministic_output_order"])
+            .doc(
+                "7.0.0",
+                "O(N) where N is the number of commands to look up",
+                "Returns documentary information about one, multiple or all commands.",
+            )
+            .args("[command-name...]"),
         Command::new("getkeys", -4, getkeys).flags(LOADING | STALE).acl(C).group("server").doc(
             "2.8.13",
             "O(N) where N is the number of arguments to the command",
@@ -159,25 +171,117 @@ fn write_info(out: &mut Reply, t: &CommandTable, id: usize) {
     }
 }
 
-/// One command's COMMAND DOCS entry.
+/// One command's COMMAND DOCS entry (addReplyCommandDocs): the fields in
+/// Redis's order, each only when the command has it.
 fn write_docs(out: &mut Reply, t: &CommandTable, id: usize) {
     let cmd = t.cmd(id);
     let subs: Vec<usize> = t.entries.iter().enumerate().filter(|(_, e)| e.2 == Some(id)).map(|(i, _)| i).collect();
-    out.map(4 + !subs.is_empty() as usize);
-    out.bulk(b"summary");
-    out.bulk(cmd.summary.as_bytes());
+    // Every declared spec parses (table_invariants checks them all); a
+    // broken one would only lose its arguments, never fail the call.
+    let args = argspec::parse(cmd.args).unwrap_or_default();
+    let fields = [
+        !cmd.summary.is_empty(),
+        true, // since
+        true, // group
+        !cmd.complexity.is_empty(),
+        cmd.deprecated.is_some() || cmd.syscmd, // doc_flags
+        cmd.deprecated.is_some(),               // deprecated_since
+        cmd.deprecated.is_some(),               // replaced_by
+        !cmd.history.is_empty(),
+        !args.is_empty(),
+        !subs.is_empty(),
+    ];
+    out.map(fields.iter().filter(|&&f| f).count());
+    if !cmd.summary.is_empty() {
+        out.bulk(b"summary");
+        out.bulk(cmd.summary.as_bytes());
+    }
     out.bulk(b"since");
     out.bulk(cmd.since.as_bytes());
     out.bulk(b"group");
     out.bulk(cmd.group.as_bytes());
-    out.bulk(b"complexity");
-    out.bulk(cmd.complexity.as_bytes());
+    if !cmd.complexity.is_empty() {
+        out.bulk(b"complexity");
+        out.bulk(cmd.complexity.as_bytes());
+    }
+    if cmd.deprecated.is_some() || cmd.syscmd {
+        out.bulk(b"doc_flags");
+        out.set(cmd.deprecated.is_some() as usize + cmd.syscmd as usize);
+        if cmd.deprecated.is_some() {
+            out.simple("deprecated");
+        }
+        if cmd.syscmd {
+            out.simple("syscmd");
+        }
+    }
+    if let Some((since, replaced_by)) = cmd.deprecated {
+        out.bulk(b"deprecated_since");
+        out.bulk(since.as_bytes());
+        out.bulk(b"replaced_by");
+        out.bulk(replaced_by.as_bytes());
+    }
+    if !cmd.history.is_empty() {
+        out.bulk(b"history");
+        out.set(cmd.history.len());
+        for (version, change) in cmd.history {
+            out.array(2);
+            out.bulk(version.as_bytes());
+            out.bulk(change.as_bytes());
+        }
+    }
+    if !args.is_empty() {
+        out.bulk(b"arguments");
+        write_args(out, &args);
+    }
     if !subs.is_empty() {
         out.bulk(b"subcommands");
         out.map(subs.len());
         for s in subs {
             out.bulk(t.full_name(s).as_bytes());
             write_docs(out, t, s);
+        }
+    }
+}
+
+/// An argument tree (addReplyCommandArgList).
+fn write_args(out: &mut Reply, args: &[Arg]) {
+    out.array(args.len());
+    for arg in args {
+        let flags = arg.flags().count();
+        let nested = matches!(arg.kind, ArgType::OneOf | ArgType::Block);
+        let optional_fields =
+            [arg.key_spec_index.is_some(), arg.token.is_some(), arg.since.is_some(), arg.deprecated_since.is_some(), flags > 0, nested];
+        out.map(2 + optional_fields.iter().filter(|&&f| f).count());
+        out.bulk(b"name");
+        out.bulk(arg.name.as_bytes());
+        out.bulk(b"type");
+        out.bulk(arg.kind.name().as_bytes());
+        if let Some(index) = arg.key_spec_index {
+            out.bulk(b"key_spec_index");
+            out.int(index as i64);
+        }
+        if let Some(token) = arg.token {
+            out.bulk(b"token");
+            out.bulk(token.as_bytes());
+        }
+        if let Some(since) = arg.since {
+            out.bulk(b"since");
+            out.bulk(since.as_bytes());
+        }
+        if let Some(version) = arg.deprecated_since {
+            out.bulk(b"deprecated_since");
+            out.bulk(version.as_bytes());
+        }
+        if flags > 0 {
+            out.bulk(b"flags");
+            out.set(flags);
+            for f in arg.flags() {
+                out.simple(f);
+            }
+        }
+        if nested {
+            out.bulk(b"arguments");
+            write_args(out, &arg.args);
         }
     }
 }
@@ -319,6 +423,43 @@ mod tests {
         assert!(t.text(&["COMMAND", "HELP"]).starts_with("*21\r\n+COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"));
     }
 
+    /// The reply from `from` on: what follows our own prose (summary,
+    /// history texts) must be Redis's bytes.
+    fn tail(reply: String, from: &str) -> String {
+        let at = reply.find(from).unwrap_or_else(|| panic!("no {:?} in {:?}", from, reply));
+        reply[at..].to_string()
+    }
+
+    #[test]
+    fn command_docs_match_redis() {
+        let mut t = TestServer::new();
+        // Bytes from redis-server 7.0.15. RESP2: doc flags and deprecation.
+        let getset = t.text(&["COMMAND", "DOCS", "getset"]);
+        assert!(getset.starts_with("*2\r\n$6\r\ngetset\r\n*16\r\n$7\r\nsummary\r\n"), "{:?}", getset);
+        assert_eq!(
+            tail(getset, "$9\r\ndoc_flags"),
+            "$9\r\ndoc_flags\r\n*1\r\n+deprecated\r\n$16\r\ndeprecated_since\r\n$5\r\n6.2.0\r\n$11\r\nreplaced_by\r\n$30\r\n`SET` with the `!GET` argument\r\n$9\r\narguments\r\n*2\r\n*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n*4\r\n$4\r\nname\r\n$5\r\nvalue\r\n$4\r\ntype\r\n$6\r\nstring\r\n"
+        );
+        t.run(&["HELLO", "3"]);
+        // RESP3: key spec indexes, a block with a token, a repeated token, a named pure token.
+        let sort = t.text(&["COMMAND", "DOCS", "sort"]);
+        assert!(sort.starts_with("%1\r\n$4\r\nsort\r\n%5\r\n$7\r\nsummary\r\n"), "{:?}", sort);
+        assert_eq!(
+            tail(sort, "$9\r\narguments"),
+            "$9\r\narguments\r\n*7\r\n%3\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n%5\r\n$4\r\nname\r\n$7\r\npattern\r\n$4\r\ntype\r\n$7\r\npattern\r\n$14\r\nkey_spec_index\r\n:1\r\n$5\r\ntoken\r\n$2\r\nBY\r\n$5\r\nflags\r\n~1\r\n+optional\r\n%5\r\n$4\r\nname\r\n$12\r\noffset_count\r\n$4\r\ntype\r\n$5\r\nblock\r\n$5\r\ntoken\r\n$5\r\nLIMIT\r\n$5\r\nflags\r\n~1\r\n+optional\r\n$9\r\narguments\r\n*2\r\n%2\r\n$4\r\nname\r\n$6\r\noffset\r\n$4\r\ntype\r\n$7\r\ninteger\r\n%2\r\n$4\r\nname\r\n$5\r\ncount\r\n$4\r\ntype\r\n$7\r\ninteger\r\n%5\r\n$4\r\nname\r\n$7\r\npattern\r\n$4\r\ntype\r\n$7\r\npattern\r\n$14\r\nkey_spec_index\r\n:1\r\n$5\r\ntoken\r\n$3\r\nGET\r\n$5\r\nflags\r\n~3\r\n+optional\r\n+multiple\r\n+multiple_token\r\n%4\r\n$4\r\nname\r\n$5\r\norder\r\n$4\r\ntype\r\n$5\r\noneof\r\n$5\r\nflags\r\n~1\r\n+optional\r\n$9\r\narguments\r\n*2\r\n%3\r\n$4\r\nname\r\n$3\r\nasc\r\n$4\r\ntype\r\n$10\r\npure-token\r\n$5\r\ntoken\r\n$3\r\nASC\r\n%3\r\n$4\r\nname\r\n$4\r\ndesc\r\n$4\r\ntype\r\n$10\r\npure-token\r\n$5\r\ntoken\r\n$4\r\nDESC\r\n%4\r\n$4\r\nname\r\n$7\r\nsorting\r\n$4\r\ntype\r\n$10\r\npure-token\r\n$5\r\ntoken\r\n$5\r\nALPHA\r\n$5\r\nflags\r\n~1\r\n+optional\r\n%5\r\n$4\r\nname\r\n$11\r\ndestination\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:2\r\n$5\r\ntoken\r\n$5\r\nSTORE\r\n$5\r\nflags\r\n~1\r\n+optional\r\n"
+        );
+        // History: a set of [version, text] pairs; the texts are our own.
+        let set = t.text(&["COMMAND", "DOCS", "set"]);
+        assert!(tail(set.clone(), "$7\r\nhistory").starts_with("$7\r\nhistory\r\n~4\r\n*2\r\n$6\r\n2.6.12\r\n"), "{:?}", set);
+        assert!(set.starts_with("%1\r\n$3\r\nset\r\n%6\r\n"), "{:?}", set);
+        // MONITOR has no complexity; containers no arguments.
+        assert!(t.text(&["COMMAND", "DOCS", "monitor"]).starts_with("%1\r\n$7\r\nmonitor\r\n%3\r\n"));
+    }
+
+    fn has_key(arg: &super::Arg) -> bool {
+        arg.kind == super::ArgType::Key || arg.args.iter().any(has_key)
+    }
+
     #[test]
     fn table_invariants() {
         let t = crate::commands::build_table();
@@ -335,6 +476,18 @@ mod tests {
                 assert!(cmd.arity < 0 || first < cmd.arity, "{} first key beyond arity", full);
             }
             assert!(!cmd.summary.is_empty(), "{} has no summary", full);
+            let args =
+                super::argspec::parse(cmd.args).unwrap_or_else(|e| panic!("{}: malformed argument spec {}: {:?}", full, e, cmd.args));
+            // A key argument has a key position (not the other way round: shard
+            // channels are keys to Redis's cluster, not arguments of type key).
+            let has_key_arg = args.iter().any(has_key);
+            assert!(!has_key_arg || !matches!(cmd.keys, crate::commands::table::KeySpec::None), "{}: a key argument without keys", full);
+            let version =
+                |v: &str| v.split('.').count() == 3 && v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            for (v, text) in cmd.history {
+                assert!(version(v) && !text.is_empty(), "{}: history entry {:?}", full, (v, text));
+            }
+            assert!(cmd.deprecated.is_none_or(|(v, by)| version(v) && !by.is_empty()), "{}: deprecation", full);
             let _ = id;
         }
     }

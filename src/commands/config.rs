@@ -11,16 +11,22 @@ use crate::config::{lookup, Directive, Protection, SetMode, Value, DIRECTIVES};
 use crate::server::Server;
 
 const SUBCOMMANDS: &[Command] = &[
-    Command::new("get", -3, get).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
-        "2.0.0",
-        "O(N) when N is the number of configuration parameters provided",
-        "Returns the effective values of configuration parameters.",
-    ),
-    Command::new("set", -4, set).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
-        "2.0.0",
-        "O(N) when N is the number of configuration parameters provided",
-        "Sets configuration parameters in-flight.",
-    ),
+    Command::new("get", -3, get)
+        .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+        .group("server")
+        .doc(
+            "2.0.0",
+            "O(N) when N is the number of configuration parameters provided",
+            "Returns the effective values of configuration parameters.",
+        )
+        .history(&[("7.0.0", "Takes several patterns.")])
+        .args("parameter:(parameter)..."),
+    Command::new("set", -4, set)
+        .flags(ADMIN | NOSCRIPT | LOADING | STALE)
+        .group("server")
+        .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Sets configuration parameters in-flight.")
+        .history(&[("7.0.0", "Sets several parameters at once.")])
+        .args("parameter_value:(parameter value)..."),
     Command::new("resetstat", 2, resetstat).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
         "2.0.0",
         "O(1)",

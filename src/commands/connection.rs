@@ -7,16 +7,18 @@ use super::Ctx;
 use crate::net::client::ReplyMode;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("ping", -1, ping).flags(FAST | STALE | LOADING).acl(acl::CONNECTION).group("connection").doc(
-        "1.0.0",
-        "O(1)",
-        "Returns the server's liveliness response.",
-    ),
-    Command::new("echo", 2, echo).flags(FAST | LOADING | STALE).acl(acl::CONNECTION).group("connection").doc(
-        "1.0.0",
-        "O(1)",
-        "Returns the given string.",
-    ),
+    Command::new("ping", -1, ping)
+        .flags(FAST | STALE | LOADING)
+        .acl(acl::CONNECTION)
+        .group("connection")
+        .doc("1.0.0", "O(1)", "Returns the server's liveliness response.")
+        .args("[message]"),
+    Command::new("echo", 2, echo)
+        .flags(FAST | LOADING | STALE)
+        .acl(acl::CONNECTION)
+        .group("connection")
+        .doc("1.0.0", "O(1)", "Returns the given string.")
+        .args("message"),
     Command::new("quit", -1, quit)
         .flags(ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH)
         .acl(acl::CONNECTION)
@@ -31,17 +33,22 @@ pub const COMMANDS: &[Command] = &[
         .flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY)
         .acl(acl::CONNECTION)
         .group("connection")
-        .doc("6.0.0", "O(1)", "Handshakes with the Redis server."),
+        .doc("6.0.0", "O(1)", "Handshakes with the Redis server.")
+        .history(&[("6.2.0", "The protocol version became optional: without arguments HELLO reports on the connection.")])
+        .args("[arguments:(protover:integer [AUTH username_password:(username password)] [SETNAME clientname])]"),
     Command::new("auth", -2, auth)
         .flags(NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY)
         .acl(acl::CONNECTION)
         .group("connection")
-        .doc("1.0.0", "O(N) where N is the number of passwords defined for the user", "Authenticates the connection."),
-    Command::new("select", 2, select).flags(LOADING | STALE | FAST).acl(acl::CONNECTION).group("connection").doc(
-        "1.0.0",
-        "O(1)",
-        "Changes the selected database.",
-    ),
+        .doc("1.0.0", "O(N) where N is the number of passwords defined for the user", "Authenticates the connection.")
+        .history(&[("6.0.0", "A username, for ACL users.")])
+        .args("[username@6.0.0] password"),
+    Command::new("select", 2, select)
+        .flags(LOADING | STALE | FAST)
+        .acl(acl::CONNECTION)
+        .group("connection")
+        .doc("1.0.0", "O(1)", "Changes the selected database.")
+        .args("index:integer"),
 ];
 
 /// PING [message]: +PONG, or the message as a bulk string. A RESP2 client

@@ -6,6 +6,7 @@
 //! `build_table` gathers.
 
 pub mod args;
+pub mod argspec;
 pub mod bitops;
 pub mod client;
 pub mod command;

@@ -42,7 +42,8 @@ pub const COMMANDS: &[Command] = &[
         .keys(1, -1, 1)
         .key_flags(&["RO"])
         .group("transactions")
-        .doc("2.2.0", "O(1) for every key.", "Watch the given keys to determine execution of the MULTI/EXEC block"),
+        .doc("2.2.0", "O(1) for every key.", "Watch the given keys to determine execution of the MULTI/EXEC block")
+        .args("key:key..."),
     Command::new("unwatch", 1, unwatch).flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY).acl(T).group("transactions").doc(
         "2.2.0",
         "O(1)",

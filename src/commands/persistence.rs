@@ -15,11 +15,17 @@ pub const COMMANDS: &[Command] = &[
     Command::new("save", 1, save).flags(ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI).group("server")
         .doc("1.0.0", "O(N) where N is the total number of keys in all databases", "Synchronously save the dataset to disk"),
     Command::new("bgsave", -1, bgsave).flags(ADMIN | NOSCRIPT | NO_ASYNC_LOADING).group("server")
-        .doc("1.0.0", "O(1)", "Asynchronously save the dataset to disk"),
+        .doc("1.0.0", "O(1)", "Asynchronously save the dataset to disk")
+        .history(&[("3.2.2", "SCHEDULE option.")])
+        .args("[SCHEDULE@3.2.2]"),
     Command::new("dump", 2, dump).flags(READONLY).acl(K).keys(1, 1, 1).tips(&["nondeterministic_output"])
-        .doc("2.6.0", "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).", "Return a serialized version of the value stored at the specified key."),
+        .doc("2.6.0", "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).", "Return a serialized version of the value stored at the specified key.")
+        .args("key:key"),
     Command::new("restore", -4, restore).flags(WRITE | DENYOOM).acl(K | acl::DANGEROUS).keys(1, 1, 1).key_flags(&["OW", "update"])
-        .doc("2.6.0", "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).", "Create a key using the provided serialized value, previously obtained using DUMP."),
+        .doc("2.6.0", "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).", "Create a key using the provided serialized value, previously obtained using DUMP.")
+        .history(&[("3.0.0", "REPLACE option."), ("5.0.0", "ABSTTL option."), ("5.0.0", "IDLETIME and FREQ options.")])
+        .args("key:key ttl:integer serialized-value [REPLACE@3.0.0] [ABSTTL@5.0.0] [IDLETIME seconds:integer@5.0.0] \
+               [FREQ frequency:integer@5.0.0]"),
 ];
 
 /// SAVE: writes the snapshot synchronously; +OK, or a bare -ERR when it

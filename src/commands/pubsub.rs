@@ -12,34 +12,46 @@ const P: u32 = acl::PUBSUB;
 
 pub const COMMANDS: &[Command] = &[
     Command::new("subscribe", -2, subscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).group("pubsub")
-        .doc("2.0.0", "O(N) where N is the number of channels to subscribe to.", "Listen for messages published to the given channels"),
+        .doc("2.0.0", "O(N) where N is the number of channels to subscribe to.", "Listen for messages published to the given channels")
+        .args("channel..."),
     Command::new("unsubscribe", -1, unsubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).group("pubsub")
-        .doc("2.0.0", "O(N) where N is the number of clients already subscribed to a channel.", "Stop listening for messages posted to the given channels"),
+        .doc("2.0.0", "O(N) where N is the number of clients already subscribed to a channel.", "Stop listening for messages posted to the given channels")
+        .args("[channel...]"),
     Command::new("psubscribe", -2, psubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).group("pubsub")
-        .doc("2.0.0", "O(N) where N is the number of patterns the client is already subscribed to.", "Listen for messages published to channels matching the given patterns"),
+        .doc("2.0.0", "O(N) where N is the number of patterns the client is already subscribed to.", "Listen for messages published to channels matching the given patterns")
+        .args("pattern:(pattern:pattern)..."),
     Command::new("punsubscribe", -1, punsubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).group("pubsub")
-        .doc("2.0.0", "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).", "Stop listening for messages posted to channels matching the given patterns"),
+        .doc("2.0.0", "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).", "Stop listening for messages posted to channels matching the given patterns")
+        .args("[pattern:pattern...]"),
     Command::new("publish", 3, publish).flags(PUBSUB | LOADING | STALE | FAST).acl(P).group("pubsub")
-        .doc("2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "Post a message to a channel"),
+        .doc("2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "Post a message to a channel")
+        .args("channel message"),
     Command::new("ssubscribe", -2, ssubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).keys(1, -1, 1).key_flags(&["not_key"]).group("pubsub")
-        .doc("7.0.0", "O(N) where N is the number of shard channels to subscribe to.", "Listen for messages published to the given shard channels"),
+        .doc("7.0.0", "O(N) where N is the number of shard channels to subscribe to.", "Listen for messages published to the given shard channels")
+        .args("shardchannel..."),
     Command::new("sunsubscribe", -1, sunsubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).keys(1, -1, 1).key_flags(&["not_key"]).group("pubsub")
-        .doc("7.0.0", "O(N) where N is the number of clients already subscribed to a shard channel.", "Stop listening for messages posted to the given shard channels"),
+        .doc("7.0.0", "O(N) where N is the number of clients already subscribed to a shard channel.", "Stop listening for messages posted to the given shard channels")
+        .args("[shardchannel...]"),
     Command::new("spublish", 3, spublish).flags(PUBSUB | LOADING | STALE | FAST).acl(P).keys(1, 1, 1).key_flags(&["not_key"]).group("pubsub")
-        .doc("7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "Post a message to a shard channel"),
+        .doc("7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "Post a message to a shard channel")
+        .args("shardchannel message"),
     Command::new("pubsub", -2, container).group("pubsub").doc("2.8.0", "Depends on subcommand.", "A container for Pub/Sub commands").subcommands(&[
         Command::new("help", 2, help).flags(LOADING | STALE).group("pubsub")
             .doc("6.2.0", "O(1)", "Show helpful text about the different subcommands"),
         Command::new("channels", -2, channels).flags(PUBSUB | LOADING | STALE).group("pubsub")
-            .doc("2.8.0", "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", "List active channels"),
+            .doc("2.8.0", "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", "List active channels")
+            .args("[pattern:pattern]"),
         Command::new("shardchannels", -2, shardchannels).flags(PUBSUB | LOADING | STALE).group("pubsub")
-            .doc("7.0.0", "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).", "List active shard channels"),
+            .doc("7.0.0", "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).", "List active shard channels")
+            .args("[pattern:pattern]"),
         Command::new("numpat", 2, numpat).flags(PUBSUB | LOADING | STALE).group("pubsub")
             .doc("2.8.0", "O(1)", "Get the count of unique patterns pattern subscriptions"),
         Command::new("numsub", -2, numsub).flags(PUBSUB | LOADING | STALE).group("pubsub")
-            .doc("2.8.0", "O(N) for the NUMSUB subcommand, where N is the number of requested channels", "Get the count of subscribers for channels"),
+            .doc("2.8.0", "O(N) for the NUMSUB subcommand, where N is the number of requested channels", "Get the count of subscribers for channels")
+            .args("[channel...]"),
         Command::new("shardnumsub", -2, shardnumsub).flags(PUBSUB | LOADING | STALE).group("pubsub")
-            .doc("7.0.0", "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels", "Get the count of subscribers for shard channels"),
+            .doc("7.0.0", "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels", "Get the count of subscribers for shard channels")
+            .args("[shardchannel...]"),
     ]),
 ];
 

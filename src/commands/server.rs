@@ -13,11 +13,13 @@ use sha1::{Digest, Sha1};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("info", -1, info).flags(LOADING | STALE | SENTINEL).acl(acl::DANGEROUS).group("server").doc(
-        "1.0.0",
-        "O(1)",
-        "Returns information and statistics about the server.",
-    ),
+    Command::new("info", -1, info)
+        .flags(LOADING | STALE | SENTINEL)
+        .acl(acl::DANGEROUS)
+        .group("server")
+        .doc("1.0.0", "O(1)", "Returns information and statistics about the server.")
+        .history(&[("7.0.0", "Takes several sections.")])
+        .args("[section...]"),
     Command::new("dbsize", 1, dbsize).flags(READONLY | FAST).acl(acl::KEYSPACE).group("server").doc(
         "1.0.0",
         "O(1)",
@@ -31,7 +33,9 @@ pub const COMMANDS: &[Command] = &[
             "1.0.0",
             "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
             "Synchronously saves the database(s) to disk and shuts down the Redis server.",
-        ),
+        )
+        .history(&[("7.0.0", "NOW, FORCE and ABORT options.")])
+        .args("[nosave_save:(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]"),
     Command::new("lastsave", 1, lastsave)
         .flags(LOADING | STALE | FAST)
         .acl(acl::ADMIN | acl::DANGEROUS)
@@ -40,18 +44,19 @@ pub const COMMANDS: &[Command] = &[
         .doc("1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk."),
     Command::new("monitor", 1, monitor).flags(ADMIN | NOSCRIPT | LOADING | STALE).group("server").doc(
         "1.0.0",
-        "O(1)",
+        "",
         "Listens for all requests received by the server in real-time.",
     ),
     Command::new("slowlog", -2, container)
         .group("server")
         .doc("2.2.12", "Depends on subcommand.", "A container for slow log commands.")
         .subcommands(&[
-            Command::new("get", -2, slowlog_get).flags(ADMIN | LOADING | STALE).group("server").doc(
-                "2.2.12",
-                "O(N) where N is the number of entries returned",
-                "Returns the slow log's entries.",
-            ),
+            Command::new("get", -2, slowlog_get)
+                .flags(ADMIN | LOADING | STALE)
+                .group("server")
+                .doc("2.2.12", "O(N) where N is the number of entries returned", "Returns the slow log's entries.")
+                .history(&[("4.0.0", "Entries show the client's address and name.")])
+                .args("[count:integer]"),
             Command::new("help", 2, slowlog_help).flags(LOADING | STALE).group("server").doc(
                 "6.2.0",
                 "O(1)",
@@ -89,17 +94,18 @@ pub const COMMANDS: &[Command] = &[
                 "Asks the allocator to release memory.",
             ),
             Command::new("stats", 2, memory_stats).group("server").doc("4.0.0", "O(1)", "Returns details about memory usage."),
-            Command::new("usage", -3, memory_usage).flags(READONLY).keys(2, 2, 1).group("server").doc(
-                "4.0.0",
-                "O(N) where N is the number of samples.",
-                "Estimates the memory usage of a key.",
-            ),
+            Command::new("usage", -3, memory_usage)
+                .flags(READONLY)
+                .keys(2, 2, 1)
+                .group("server")
+                .doc("4.0.0", "O(N) where N is the number of samples.", "Estimates the memory usage of a key.")
+                .args("key:key [SAMPLES count:integer]"),
         ]),
-    Command::new("debug", -2, debug).flags(ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED).group("server").doc(
-        "1.0.0",
-        "Depends on subcommand.",
-        "A container for debugging commands.",
-    ),
+    Command::new("debug", -2, debug)
+        .flags(ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED)
+        .group("server")
+        .doc("1.0.0", "Depends on subcommand.", "A container for debugging commands.")
+        .syscmd(),
 ];
 
 /// Containers never run: the dispatcher resolves the subcommand first.

@@ -24,9 +24,13 @@ const SORT_ACL: u32 = acl::SET | acl::SORTEDSET | acl::LIST | acl::DANGEROUS;
 
 pub const COMMANDS: &[Command] = &[
     Command::new("sort", -2, sort).flags(WRITE | DENYOOM).acl(SORT_ACL).custom_keys(1, 1, 1, sort_keys).key_flags(&["RO", "access"])
-        .doc("1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set"),
+        .doc("1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set")
+        .args("key:key [BY pattern:pattern#1] [LIMIT offset_count:(offset:integer count:integer)] [GET pattern:pattern#1]... \
+               [order:(ASC | DESC)] [sorting=ALPHA] [STORE destination:key]"),
     Command::new("sort_ro", -2, sort_ro).flags(READONLY).acl(SORT_ACL).custom_keys(1, 1, 1, sort_ro_keys).key_flags(&["RO", "access"])
-        .doc("7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set. Read-only variant of SORT."),
+        .doc("7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.")
+        .args("key:key [BY pattern:pattern#1] [LIMIT offset_count:(offset:integer count:integer)] [GET pattern:pattern#1]... \
+               [order:(ASC | DESC)] [sorting=ALPHA]"),
 ];
 
 /// Key positions of SORT (sortGetKeys): the sorted key, and the last

@@ -4,7 +4,46 @@
 //!
 //! A declaration reads as one line:
 //! `Command::new("get", 2, string::get).flags(READONLY | FAST).keys(1, 1, 1)
-//!     .group("string").doc("1.0.0", "O(1)", "Returns the string value of a key.")`
+//!     .group("string").doc("1.0.0", "O(1)", "Returns the string value of a key.")
+//!     .args("key:key")`
+//!
+//! # The argument grammar of `.args`
+//!
+//! COMMAND DOCS reports each command's arguments as a tree (Redis's
+//! `arguments`). A declaration writes that tree as one line close to the
+//! command's syntax line, e.g. SET's:
+//!
+//! ```text
+//! key:key value [condition:(NX | XX)@2.6.12] [GET@6.2.0]
+//!     [expiration:(EX seconds:integer@2.6.12 | ... | KEEPTTL@6.0.0)]
+//! ```
+//!
+//! - `name` is a string argument; `name:type` gives another type: `key`,
+//!   `integer`, `double`, `pattern`, `unix-time` (or `string`). Names are
+//!   lower-case words (`-`, `_`, `/` allowed); "double quotes" take any
+//!   other name (`"ip:port"`).
+//! - `TOKEN name` is an argument introduced by a token (`EX seconds:integer`).
+//!   A token alone is a pure token named after it in lower case (`NX` is
+//!   `nx`); `name=TOKEN` names it otherwise (`change=CH`), and never takes
+//!   the next argument as its value. Tokens are upper-case words; 'single
+//!   quotes' take any other token (`'lib-name'`).
+//! - `name:(a b c)` is a block of arguments, `name:(a | b | c)` a oneof of
+//!   single arguments (an alternative of several arguments is a named
+//!   block); a token can introduce either (`LIMIT offset_count:(...)`).
+//! - `[x]` makes one argument optional. `x...` repeats it (`multiple`);
+//!   `[TOKEN x]...` repeats it with its token each time (`multiple_token`).
+//! - After an argument: `@7.0.0` the version that added it, `!2.8.12` the
+//!   version that deprecated it, `#1` its key spec index. Key arguments
+//!   without `#` take one past the highest index used before them.
+//!
+//! Spaces separate items and are otherwise free, so long specs break across
+//! lines with a string continuation (`\`), or inside a raw string where a
+//! name needs double quotes (CLIENT KILL). Every declared spec is parsed by
+//! a unit test; the parser is argspec.rs.
+//!
+//! Beside `.args`, COMMAND DOCS reads `.history(&[(version, change)])`
+//! (the versions are Redis's, the texts our own), `.deprecated(since,
+//! replaced_by)` and `.syscmd()` (doc flags `deprecated` and `syscmd`).
 
 use super::errors::CmdResult;
 use super::Ctx;
@@ -131,6 +170,7 @@ pub struct Command {
     pub handler: Handler,
     pub group: &'static str,
     pub since: &'static str,
+    /// Empty when Redis reports none (MONITOR).
     pub complexity: &'static str,
     pub summary: &'static str,
     pub subcommands: &'static [Command],
@@ -139,6 +179,14 @@ pub struct Command {
     pub key_flags: &'static [&'static str],
     /// Command tips (COMMAND INFO), e.g. "nondeterministic_output".
     pub tips: &'static [&'static str],
+    /// The arguments in the grammar above (COMMAND DOCS `arguments`).
+    pub args: &'static str,
+    /// What changed in which version, oldest first (COMMAND DOCS `history`).
+    pub history: &'static [(&'static str, &'static str)],
+    /// Deprecated: (since which version, what replaces it).
+    pub deprecated: Option<(&'static str, &'static str)>,
+    /// Internal to Redis's own tools, not for users (doc flag `syscmd`).
+    pub syscmd: bool,
 }
 
 impl Command {
@@ -157,6 +205,10 @@ impl Command {
             subcommands: &[],
             key_flags: &[],
             tips: &[],
+            args: "",
+            history: &[],
+            deprecated: None,
+            syscmd: false,
         }
     }
     pub const fn key_flags(mut self, f: &'static [&'static str]) -> Command {
@@ -196,6 +248,24 @@ impl Command {
     }
     pub const fn subcommands(mut self, subs: &'static [Command]) -> Command {
         self.subcommands = subs;
+        self
+    }
+    /// The arguments, in the grammar of the module docs.
+    pub const fn args(mut self, spec: &'static str) -> Command {
+        self.args = spec;
+        self
+    }
+    /// (version, what changed), oldest first.
+    pub const fn history(mut self, history: &'static [(&'static str, &'static str)]) -> Command {
+        self.history = history;
+        self
+    }
+    pub const fn deprecated(mut self, since: &'static str, replaced_by: &'static str) -> Command {
+        self.deprecated = Some((since, replaced_by));
+        self
+    }
+    pub const fn syscmd(mut self) -> Command {
+        self.syscmd = true;
         self
     }
 

@@ -1,0 +1,151 @@
+//! Tests for COMMAND DOCS against the real redis-server 7.0.15: for every
+//! command and subcommand ferrodis lists, in RESP2 and RESP3, the entry
+//! must be Redis's — same fields in the same order, same argument trees,
+//! same history versions — except the prose we write in our own words
+//! (summaries and history texts).
+
+mod common;
+
+use common::{esc, Raw, RealRedis, Server};
+
+/// Commands Redis 7.0.15 does not have (Redis 7.2 additions ferrodis
+/// implements): nothing to compare them with.
+const NEWER_THAN_7_0: &[&str] = &["client|no-touch", "client|setinfo"];
+
+/// A parsed reply, with RESP3's types kept apart.
+#[derive(Clone, Debug, PartialEq)]
+enum V {
+    Bulk(String),
+    Status(String),
+    Int(i64),
+    Array(Vec<V>),
+    Set(Vec<V>),
+    Map(Vec<(V, V)>),
+    /// What replaced a text we write in our own words.
+    Prose,
+}
+
+fn parse(b: &[u8], i: &mut usize) -> V {
+    let end = *i + b[*i..].windows(2).position(|w| w == b"\r\n").expect("a complete line");
+    let (kind, head) = (b[*i], String::from_utf8_lossy(&b[*i + 1..end]).into_owned());
+    *i = end + 2;
+    let n = || head.parse::<usize>().unwrap_or_else(|_| panic!("length {:?}", head));
+    match kind {
+        b'+' => V::Status(head),
+        b':' => V::Int(head.parse().unwrap()),
+        b'$' => {
+            let body = String::from_utf8_lossy(&b[*i..*i + n()]).into_owned();
+            *i += n() + 2;
+            V::Bulk(body)
+        }
+        b'*' => V::Array((0..n()).map(|_| parse(b, i)).collect()),
+        b'~' => V::Set((0..n()).map(|_| parse(b, i)).collect()),
+        b'%' => V::Map((0..n()).map(|_| (parse(b, i), parse(b, i))).collect()),
+        _ => panic!("unexpected reply type in {}", esc(b)),
+    }
+}
+
+/// The (key, value) pairs of a map: a RESP3 map or a RESP2 flat array.
+fn pairs(v: &mut V) -> Vec<(&V, &mut V)> {
+    match v {
+        V::Map(p) => p.iter_mut().map(|(k, v)| (&*k, v)).collect(),
+        V::Array(flat) => {
+            assert!(flat.len() % 2 == 0, "odd map length: {:?}", flat);
+            flat.chunks_exact_mut(2)
+                .map(|kv| {
+                    let (k, v) = kv.split_at_mut(1);
+                    (&k[0], &mut v[0])
+                })
+                .collect()
+        }
+        other => panic!("not a map: {:?}", other),
+    }
+}
+
+/// Blanks out our own words in one command's entry; a parent's
+/// subcommands are compared one by one, so only their presence counts here.
+fn normalize_entry(entry: &mut V) {
+    for (k, v) in pairs(entry) {
+        match k {
+            V::Bulk(k) if k == "summary" => *v = V::Prose,
+            V::Bulk(k) if k == "subcommands" => *v = V::Prose,
+            V::Bulk(k) if k == "history" => {
+                let (V::Set(items) | V::Array(items)) = v else { panic!("history: {:?}", v) };
+                for item in items {
+                    let V::Array(version_text) = item else { panic!("history item: {:?}", item) };
+                    assert_eq!(version_text.len(), 2, "history item: {:?}", version_text);
+                    version_text[1] = V::Prose;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// COMMAND DOCS for one name: the entry, normalized, or None when the
+/// server does not know the command.
+fn docs(raw: &mut Raw, name: &str) -> Option<V> {
+    let reply = raw.call(&["COMMAND", "DOCS", name]);
+    let mut top = parse(&reply, &mut 0);
+    let mut found = pairs(&mut top).into_iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    assert!(found.len() <= 1, "{}: {} entries", name, found.len());
+    let (k, mut entry) = found.pop()?;
+    assert_eq!(k, V::Bulk(name.to_string()));
+    normalize_entry(&mut entry);
+    Some(entry)
+}
+
+fn connect(port: u16, resp: u8) -> Raw {
+    let mut raw = Raw::connect(port);
+    if resp == 3 {
+        raw.call(&["HELLO", "3"]);
+    }
+    raw
+}
+
+#[test]
+fn command_docs_match_redis_for_every_command() {
+    let ours = Server::start();
+    let redis = RealRedis::start();
+    let mut names: Vec<String> = match parse(&Raw::connect(ours.port()).call(&["COMMAND", "LIST"]), &mut 0) {
+        V::Array(names) => names.into_iter().map(|n| if let V::Bulk(n) = n { n } else { panic!("{:?}", n) }).collect(),
+        other => panic!("COMMAND LIST: {:?}", other),
+    };
+    names.sort();
+    assert!(names.len() > 200, "COMMAND LIST has {} names", names.len());
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for resp in [2, 3] {
+        let (mut a, mut b) = (connect(ours.port(), resp), connect(redis.port(), resp));
+        for name in &names {
+            let mine = docs(&mut a, name).unwrap_or_else(|| panic!("ferrodis has no docs for {}", name));
+            match docs(&mut b, name) {
+                None => assert!(NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has no {}", name),
+                Some(theirs) => {
+                    assert!(!NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has {} after all", name);
+                    compared += 1;
+                    if mine != theirs {
+                        mismatches.push(format!("RESP{} {}:\n  ours:  {:?}\n  redis: {:?}", resp, name, mine, theirs));
+                    }
+                }
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{} of {} entries differ:\n{}", mismatches.len(), compared, mismatches.join("\n"));
+}
+
+#[test]
+fn command_docs_without_names_lists_every_top_level_command() {
+    let ours = Server::start();
+    let mut raw = connect(ours.port(), 3);
+    let count = raw.call_int(&["COMMAND", "COUNT"]);
+    let V::Map(all) = parse(&raw.call(&["COMMAND", "DOCS"]), &mut 0) else { panic!("not a map") };
+    assert_eq!(all.len() as i64, count);
+    // Subcommands come nested under their parent, as in Redis.
+    let (_, client) = all.iter().find(|(k, _)| *k == V::Bulk("client".into())).expect("client");
+    let V::Map(fields) = client else { panic!("client: {:?}", client) };
+    let (_, V::Map(subs)) = fields.iter().find(|(k, _)| *k == V::Bulk("subcommands".into())).expect("subcommands") else {
+        panic!("subcommands not a map")
+    };
+    assert!(subs.iter().any(|(k, _)| *k == V::Bulk("client|list".into())));
+}
