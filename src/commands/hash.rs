@@ -95,11 +95,6 @@ fn write_or_create<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<&'a
     }
 }
 
-/// The hash at `key` for writing: Ok(None) when missing.
-fn write_hash<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut Hash>, ReplyError> {
-    srv.write_typed(db, key)
-}
-
 /// A hash already looked up in this command (no statistics, no expiry).
 fn peek_hash<'a>(srv: &'a Server, db: usize, key: &[u8]) -> Option<&'a Hash> {
     srv.peek_typed(db, key)
@@ -190,34 +185,8 @@ pub fn hsetnx(ctx: &mut Ctx) -> CmdResult {
 /// HDEL key field [field ...]: the number of fields removed; the key is
 /// deleted when the hash becomes empty.
 pub fn hdel(ctx: &mut Ctx) -> CmdResult {
-    let db = ctx.c.db;
-    let key = ctx.arg(1);
-    let Some(h) = write_hash(ctx.srv, db, key)? else {
-        ctx.c.out.int(0);
-        return Ok(());
-    };
-    let mut deleted = 0;
-    for f in ctx.argv.iter().skip(2) {
-        if h.remove(f) {
-            deleted += 1;
-            if h.is_empty() {
-                break;
-            }
-        }
-    }
-    if deleted > 0 {
-        let emptied = h.is_empty();
-        if emptied {
-            ctx.srv.delete_key(db, key, false);
-        }
-        ctx.srv.signal_modified_key(db, key);
-        ctx.srv.notify_keyspace_event(event::HASH, "hdel", key, db);
-        if emptied {
-            ctx.srv.notify_keyspace_event(event::GENERIC, "del", key, db);
-        }
-        ctx.srv.dirty += deleted;
-    }
-    ctx.c.out.int(deleted as i64);
+    let n = ctx.srv.remove_elements::<Hash>(ctx.c.db, ctx.arg(1), ctx.args_from(2), event::HASH, "hdel")?;
+    ctx.c.out.int(n as i64);
     Ok(())
 }
 

@@ -164,29 +164,8 @@ pub fn sadd(ctx: &mut Ctx) -> CmdResult {
 /// SREM key member [member ...]: the number of members removed; the key is
 /// deleted when the set becomes empty.
 pub fn srem(ctx: &mut Ctx) -> CmdResult {
-    let db = ctx.c.db;
-    let key = ctx.arg(1);
-    let Some(set) = write_set(ctx.srv, db, key)? else {
-        ctx.c.out.int(0);
-        return Ok(());
-    };
-    let mut removed = 0;
-    for m in ctx.argv.iter().skip(2) {
-        if set.remove(m) {
-            removed += 1;
-            if set.is_empty() {
-                break;
-            }
-        }
-    }
-    if removed > 0 {
-        let emptied = set.is_empty();
-        set_modified(ctx.srv, db, key, "srem", removed);
-        if emptied {
-            ctx.srv.delete_emptied(db, key);
-        }
-    }
-    ctx.c.out.int(removed as i64);
+    let n = ctx.srv.remove_elements::<Set>(ctx.c.db, ctx.arg(1), ctx.args_from(2), event::SET, "srem")?;
+    ctx.c.out.int(n as i64);
     Ok(())
 }
 

@@ -417,31 +417,8 @@ pub fn zincrby(ctx: &mut Ctx) -> CmdResult {
 
 /// ZREM key member [member ...]: the number of members removed.
 pub fn zrem(ctx: &mut Ctx) -> CmdResult {
-    let db = ctx.c.db;
-    let key = ctx.arg(1);
-    let Some(z) = write_zset(ctx.srv, db, key)? else {
-        ctx.c.out.int(0);
-        return Ok(());
-    };
-    let mut deleted = 0u64;
-    for m in ctx.argv.iter().skip(2) {
-        if z.remove(m) {
-            deleted += 1;
-            if z.is_empty() {
-                break;
-            }
-        }
-    }
-    if deleted > 0 {
-        let emptied = z.is_empty();
-        ctx.srv.notify_keyspace_event(event::ZSET, "zrem", key, db);
-        if emptied {
-            ctx.srv.delete_emptied(db, key);
-        }
-        ctx.srv.signal_modified_key(db, key);
-        ctx.srv.dirty += deleted;
-    }
-    ctx.c.out.int(deleted as i64);
+    let n = ctx.srv.remove_elements::<ZSet>(ctx.c.db, ctx.arg(1), ctx.args_from(2), event::ZSET, "zrem")?;
+    ctx.c.out.int(n as i64);
     Ok(())
 }
 

@@ -56,6 +56,30 @@ typed_value!(crate::types::set::Set, Set);
 typed_value!(crate::types::hash::Hash, Hash);
 typed_value!(crate::types::zset::ZSet, ZSet);
 
+/// A collection whose elements are removed by name: hash fields, set and
+/// sorted-set members (HDEL, SREM, ZREM share `remove_elements`).
+pub trait RemoveByName: TypedValue {
+    fn remove_named(&mut self, name: &[u8]) -> bool;
+    fn is_empty(&self) -> bool;
+}
+
+macro_rules! remove_by_name {
+    ($t:ty) => {
+        impl RemoveByName for $t {
+            fn remove_named(&mut self, name: &[u8]) -> bool {
+                self.remove(name)
+            }
+            fn is_empty(&self) -> bool {
+                <$t>::is_empty(self)
+            }
+        }
+    };
+}
+
+remove_by_name!(crate::types::set::Set);
+remove_by_name!(crate::types::hash::Hash);
+remove_by_name!(crate::types::zset::ZSet);
+
 impl Server {
     /// The value at `key` as a `T` for reading (lookupKeyRead + checkType):
     /// Ok(None) when missing, WRONGTYPE when it holds another type.
@@ -317,6 +341,38 @@ impl Server {
         self.signal_modified_key(db, key);
         self.notify_keyspace_event(class, event, key, db);
         self.dirty += dirty;
+    }
+
+    /// HDEL, SREM, ZREM: removes each named element of the `T` at `key`
+    /// (stopping once it is empty) and returns how many went; then the
+    /// closing trio with `event`, and an emptied collection is deleted with
+    /// `del` after it, as Redis orders them.
+    pub fn remove_elements<'n, T: RemoveByName>(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        names: impl Iterator<Item = &'n [u8]>,
+        class: u32,
+        event: &str,
+    ) -> Result<u64, crate::commands::ReplyError> {
+        let Some(c) = self.write_typed::<T>(db, key)? else { return Ok(0) };
+        let mut removed = 0;
+        for name in names {
+            if c.remove_named(name) {
+                removed += 1;
+                if c.is_empty() {
+                    break;
+                }
+            }
+        }
+        if removed > 0 {
+            let emptied = c.is_empty();
+            self.key_modified_by(db, key, class, event, removed);
+            if emptied {
+                self.delete_emptied(db, key);
+            }
+        }
+        Ok(removed)
     }
 
     /// Deletes a collection its command emptied, with the `del` event
