@@ -165,6 +165,15 @@ fn events_match_redis_for_sets() {
     );
 }
 
+/// HDEL and ZREM fire their event, then `del` when they empty the key.
+#[test]
+fn events_match_redis_for_removals_that_empty_a_key() {
+    compare(
+        "KEA",
+        &["HSET h f v g w", "HDEL h f nosuch", "HDEL h g", "HDEL h g", "ZADD z 1 a 2 b", "ZREM z a", "ZREM z b c", "SADD s m", "SREM s m"],
+    );
+}
+
 /// Only the enabled classes fire; K and E pick the channel kinds.
 #[test]
 fn flags_select_classes_and_channels() {
