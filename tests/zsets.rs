@@ -6,71 +6,13 @@
 
 mod common;
 
-use common::{Raw, Server, TempDir};
-use std::process::{Child, Command, Stdio};
+use common::{Raw, RealRedis, Server};
 use std::time::{Duration, Instant};
 
 /// Both servers get these, so that conversions between encodings happen
 /// often at small sizes.
 const SMALL_THRESHOLDS: &[&str] =
     &["--zset-max-listpack-entries", "16", "--zset-max-listpack-value", "12", "--enable-debug-command", "yes"];
-
-/// Debian's redis-server on a free port, killed on drop.
-struct RealRedis {
-    child: Child,
-    port: u16,
-    _dir: TempDir,
-}
-
-impl RealRedis {
-    /// None (with a loud message) when redis-server is not installed.
-    fn start(extra: &[&str]) -> Option<RealRedis> {
-        let dir = TempDir::new("zsets-redis");
-        for _ in 0..5 {
-            let port = common::free_port();
-            let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--dir"])
-                .arg(dir.path())
-                .args(extra)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn();
-            let mut child = match child {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("\n!!! SKIPPING the differential test: cannot run redis-server ({}).", e);
-                    eprintln!("!!! Install it (scripts/install-deps.sh) to compare ferrodis with the real server.\n");
-                    return None;
-                }
-            };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                if let Ok(s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-                    drop(s);
-                    let mut r = Raw::connect(port);
-                    if r.call(&["PING"]) == b"+PONG\r\n" {
-                        return Some(RealRedis { child, port, _dir: dir });
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("redis-server is installed but did not start");
-    }
-}
-
-impl Drop for RealRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// xorshift64*: the same sequence for a given seed.
 struct Rng(u64);
@@ -330,7 +272,7 @@ fn normalize(cmd: &[String], reply: &[u8]) -> Vec<u8> {
 
 #[test]
 fn randomized_commands_match_redis_server() {
-    let Some(redis) = RealRedis::start(SMALL_THRESHOLDS) else { return };
+    let redis = RealRedis::start_with(SMALL_THRESHOLDS);
     let ours = Server::start_with(SMALL_THRESHOLDS);
     let mut a = Raw::connect(redis.port);
     let mut b = Raw::connect(ours.port());
