@@ -208,3 +208,29 @@ fn slowlog_records_slow_commands() {
     let dur: i64 = entry.split("\r\n").nth(4).unwrap()[1..].parse().unwrap();
     assert!(dur >= 20_000, "{}", entry);
 }
+
+/// CONFIG SET port moves the listener at run time: the new port answers,
+/// INFO follows, connected clients stay, and a port that is taken fails
+/// with Redis's error and leaves the old listener serving.
+#[test]
+fn config_set_port_moves_the_listener() {
+    let srv = start();
+    let mut a = srv.raw();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port().to_string();
+    assert_eq!(
+        a.call_text(&["CONFIG", "SET", "port", &taken_port]),
+        "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n"
+    );
+    let port = srv.port().to_string();
+    assert_eq!(a.call_text(&["CONFIG", "GET", "port"]), format!("*2\r\n$4\r\nport\r\n${}\r\n{}\r\n", port.len(), port));
+    assert_eq!(srv.raw().call_text(&["PING"]), "+PONG\r\n");
+
+    let new_port = common::free_port();
+    assert_eq!(a.call_text(&["CONFIG", "SET", "port", &new_port.to_string()]), "+OK\r\n");
+    let mut b = common::Raw::connect(new_port);
+    assert_eq!(b.call_text(&["PING"]), "+PONG\r\n");
+    assert!(b.call_bulk(&["INFO", "server"]).contains(&format!("\r\ntcp_port:{}\r\n", new_port)));
+    assert_eq!(a.call_text(&["PING"]), "+PONG\r\n", "a client of the old listener keeps its connection");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", srv.port())).is_err(), "the old port is closed");
+}

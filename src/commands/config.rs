@@ -175,7 +175,6 @@ pub fn set(ctx: &mut Ctx) -> CmdResult {
             restore(srv, &targets, &old);
             // The old listeners are still in place: drop any new ones.
             srv.replace_tcp_listeners = None;
-            srv.tcp_port = srv.config.port;
             for &(e, _) in &effects {
                 if !matches!(e, Effect::Port | Effect::Bind) {
                     let _ = apply(srv, e);
@@ -215,7 +214,6 @@ fn apply(srv: &mut Server, effect: Effect) -> Result<(), String> {
             match new {
                 Ok(listeners) => {
                     srv.replace_tcp_listeners = Some(listeners);
-                    srv.tcp_port = port;
                 }
                 Err(e) => {
                     log::warn!("Failed to listen on {:?} port {}: {}", bind, port, e);

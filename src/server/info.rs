@@ -228,7 +228,7 @@ impl Server {
             usize::BITS,
             std::process::id(),
             self.run_id,
-            self.tcp_port,
+            self.config.port,
             super::unix_us(),
             uptime,
             uptime / 86400,

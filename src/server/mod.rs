@@ -293,7 +293,6 @@ pub struct Server {
     /// Peak of used memory (INFO used_memory_peak).
     pub used_memory_peak: usize,
     pub executable: String,
-    pub tcp_port: u16,
     /// The running command's client asked for CLIENT NO-TOUCH.
     pub no_touch: bool,
     /// Listeners bound by CONFIG SET port/bind, installed by the reactor
@@ -335,7 +334,6 @@ impl Server {
             let _ = commands.rename(old, new);
         }
         let mut srv = Server {
-            tcp_port: config.port,
             config,
             dbs,
             clients: Clients::default(),
