@@ -726,7 +726,7 @@ fn scan_pairs(raw: Vec<u8>, zset: bool) -> Option<(Listpack, PairsShape)> {
         }
     })
     .ok()?;
-    if n % 2 != 0 {
+    if !n.is_multiple_of(2) {
         return None;
     }
     shape.pairs = n / 2;
