@@ -133,6 +133,11 @@ impl MultiClients {
         s
     }
 
+    /// Is client `who` blocked (BLPOP, BZPOPMIN...)?
+    pub fn blocked(&self, who: usize) -> bool {
+        self.srv.clients.get(self.tokens[who]).expect("client in the slab").blocked
+    }
+
     /// Runs a command as `who` and returns what `who` received.
     pub fn call(&mut self, who: usize, cmd: &str) -> String {
         self.run(who, cmd);

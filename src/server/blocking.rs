@@ -328,53 +328,11 @@ fn serve_key(srv: &mut Server, db: usize, key: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::net::client::Client;
-
-    /// Several in-process clients sharing one server, driven by hand.
-    struct Multi {
-        srv: Server,
-        tokens: Vec<usize>,
-    }
-
-    impl Multi {
-        fn new(n: usize) -> Multi {
-            let mut srv = Server::new(Config::default());
-            let mut tokens = Vec::new();
-            for i in 0..n {
-                let idx = srv.clients.vacant_index();
-                let mut c = Client::fake();
-                c.id = i as u64 + 1;
-                c.token = idx;
-                srv.clients.insert(idx, Box::new(c));
-                tokens.push(idx);
-            }
-            Multi { srv, tokens }
-        }
-
-        fn run(&mut self, who: usize, cmd: &str) {
-            let t = self.tokens[who];
-            let mut c = self.srv.clients.take(t).unwrap();
-            c.argv = Argv::from_slices(&crate::net::resp::split_args(cmd.as_bytes()).unwrap());
-            assert!(crate::commands::execute(&mut self.srv, &mut c));
-            self.srv.clients.put_back(c);
-        }
-
-        fn out(&mut self, who: usize) -> String {
-            let c = self.srv.clients.get_mut(self.tokens[who]).unwrap();
-            let s = String::from_utf8_lossy(&c.out.buf).into_owned();
-            c.out.buf.clear();
-            s
-        }
-
-        fn blocked(&self, who: usize) -> bool {
-            self.srv.clients.get(self.tokens[who]).unwrap().blocked
-        }
-    }
+    use crate::commands::testing::MultiClients;
 
     #[test]
     fn first_blocked_first_served() {
-        let mut m = Multi::new(4);
+        let mut m = MultiClients::new(4);
         m.run(0, "BLPOP q 0");
         m.run(1, "BRPOP q other 0");
         m.run(2, "BLPOP q 0");
@@ -400,7 +358,7 @@ mod tests {
 
     #[test]
     fn blmove_chains_to_clients_waiting_on_the_destination() {
-        let mut m = Multi::new(3);
+        let mut m = MultiClients::new(3);
         m.run(0, "BLMOVE src dst RIGHT LEFT 0");
         m.run(1, "BLPOP dst 0");
         m.run(2, "RPUSH src x");
@@ -413,7 +371,7 @@ mod tests {
 
     #[test]
     fn wrong_type_overwrite_keeps_waiting_then_unblock() {
-        let mut m = Multi::new(2);
+        let mut m = MultiClients::new(2);
         m.run(0, "BLPOP k 0");
         m.run(1, "SET k v");
         m.srv.signal_key_as_ready(0, b"k");
@@ -430,7 +388,7 @@ mod tests {
 
     #[test]
     fn timeouts_reply_null_array() {
-        let mut m = Multi::new(2);
+        let mut m = MultiClients::new(2);
         m.run(0, "BLPOP k 0.05");
         m.run(1, "HELLO 3");
         m.out(1);
@@ -446,7 +404,7 @@ mod tests {
 
     #[test]
     fn deny_blocking_acts_as_timeout() {
-        let mut m = Multi::new(1);
+        let mut m = MultiClients::new(1);
         m.srv.clients.get_mut(m.tokens[0]).unwrap().deny_blocking = true;
         m.run(0, "BLPOP k 0");
         assert_eq!(m.out(0), "*-1\r\n");

@@ -1,7 +1,7 @@
 //! Sorted set command tests. Every expected reply in the tables below is
 //! redis-server 7.0.15's (scripts/oracle.py), byte for byte.
 
-use crate::commands::testing::TestServer;
+use crate::commands::testing::{MultiClients, TestServer};
 
 fn check_all(t: &mut TestServer, cases: &[(&str, &str)]) {
     t.check(cases);
@@ -377,50 +377,9 @@ fn zscan_of_a_skiplist_returns_every_member_once() {
     assert_eq!(text, "*2\r\n$1\r\n0\r\n*2\r\n$5\r\nm4999\r\n$4\r\n4999\r\n");
 }
 
-/// Several in-process clients sharing one server, driven by hand.
-struct Multi {
-    srv: crate::server::Server,
-    tokens: Vec<usize>,
-}
-
-impl Multi {
-    fn new(n: usize) -> Multi {
-        let mut srv = crate::server::Server::new(crate::config::Config::default());
-        let mut tokens = Vec::new();
-        for i in 0..n {
-            let idx = srv.clients.vacant_index();
-            let mut c = crate::net::client::Client::fake();
-            c.id = i as u64 + 1;
-            c.token = idx;
-            srv.clients.insert(idx, Box::new(c));
-            tokens.push(idx);
-        }
-        Multi { srv, tokens }
-    }
-
-    fn run(&mut self, who: usize, cmd: &str) {
-        let t = self.tokens[who];
-        let mut c = self.srv.clients.take(t).unwrap();
-        c.argv = crate::net::resp::Argv::from_slices(&crate::net::resp::split_args(cmd.as_bytes()).unwrap());
-        assert!(crate::commands::execute(&mut self.srv, &mut c));
-        self.srv.clients.put_back(c);
-    }
-
-    fn out(&mut self, who: usize) -> String {
-        let c = self.srv.clients.get_mut(self.tokens[who]).unwrap();
-        let s = String::from_utf8_lossy(&c.out.buf).into_owned();
-        c.out.buf.clear();
-        s
-    }
-
-    fn blocked(&self, who: usize) -> bool {
-        self.srv.clients.get(self.tokens[who]).unwrap().blocked
-    }
-}
-
 #[test]
 fn blocking_pops_are_served_in_order() {
-    let mut m = Multi::new(5);
+    let mut m = MultiClients::new(5);
     m.run(0, "BZPOPMIN z 0");
     m.run(1, "BZMPOP 0 2 other z MAX COUNT 2");
     m.run(2, "BZPOPMAX z 0");
@@ -448,7 +407,7 @@ fn blocking_pops_are_served_in_order() {
 
 #[test]
 fn blocking_timeout_and_deny_blocking() {
-    let mut m = Multi::new(1);
+    let mut m = MultiClients::new(1);
     m.run(0, "BZPOPMIN z 0.02");
     assert!(m.blocked(0));
     std::thread::sleep(std::time::Duration::from_millis(30));
