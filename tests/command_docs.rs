@@ -6,44 +6,11 @@
 
 mod common;
 
-use common::{esc, Raw, RealRedis, Server};
+use common::{parse, Raw, RealRedis, Server, V};
 
 /// Commands Redis 7.0.15 does not have (Redis 7.2 additions ferrodis
 /// implements): nothing to compare them with.
 const NEWER_THAN_7_0: &[&str] = &["client|no-touch", "client|setinfo"];
-
-/// A parsed reply, with RESP3's types kept apart.
-#[derive(Clone, Debug, PartialEq)]
-enum V {
-    Bulk(String),
-    Status(String),
-    Int(i64),
-    Array(Vec<V>),
-    Set(Vec<V>),
-    Map(Vec<(V, V)>),
-    /// What replaced a text we write in our own words.
-    Prose,
-}
-
-fn parse(b: &[u8], i: &mut usize) -> V {
-    let end = *i + b[*i..].windows(2).position(|w| w == b"\r\n").expect("a complete line");
-    let (kind, head) = (b[*i], String::from_utf8_lossy(&b[*i + 1..end]).into_owned());
-    *i = end + 2;
-    let n = || head.parse::<usize>().unwrap_or_else(|_| panic!("length {:?}", head));
-    match kind {
-        b'+' => V::Status(head),
-        b':' => V::Int(head.parse().unwrap()),
-        b'$' => {
-            let body = String::from_utf8_lossy(&b[*i..*i + n()]).into_owned();
-            *i += n() + 2;
-            V::Bulk(body)
-        }
-        b'*' => V::Array((0..n()).map(|_| parse(b, i)).collect()),
-        b'~' => V::Set((0..n()).map(|_| parse(b, i)).collect()),
-        b'%' => V::Map((0..n()).map(|_| (parse(b, i), parse(b, i))).collect()),
-        _ => panic!("unexpected reply type in {}", esc(b)),
-    }
-}
 
 /// The (key, value) pairs of a map: a RESP3 map or a RESP2 flat array.
 fn pairs(v: &mut V) -> Vec<(&V, &mut V)> {

@@ -7,6 +7,7 @@
 
 use super::args;
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::db::keyspace::event;
@@ -22,22 +23,21 @@ pub const COMMANDS: &[Command] = &[
     Command::new("setbit", 4, setbit)
         .flags(WRITE | DENYOOM)
         .acl(B)
-        .keys(1, 1, 1)
-        .key_flags(&["RW", "access", "update"])
+        .key_specs(&[key(1, RW | ACCESS | UPDATE)])
         .group("bitmap")
         .doc("2.2.0", "O(1)", "Sets or clears the bit at offset in the string value stored at key")
         .args("key:key offset:integer value:integer"),
     Command::new("getbit", 3, getbit)
         .flags(READONLY | FAST)
         .acl(B)
-        .keys(1, 1, 1)
+        .key_specs(&[key(1, RO | ACCESS)])
         .group("bitmap")
         .doc("2.2.0", "O(1)", "Returns the bit value at offset in the string value stored at key")
         .args("key:key offset:integer"),
     Command::new("bitcount", -2, bitcount)
         .flags(READONLY)
         .acl(B)
-        .keys(1, 1, 1)
+        .key_specs(&[key(1, RO | ACCESS)])
         .group("bitmap")
         .doc("2.6.0", "O(N)", "Count set bits in a string")
         .history(&[("7.0.0", "BYTE and BIT units.")])
@@ -45,7 +45,7 @@ pub const COMMANDS: &[Command] = &[
     Command::new("bitpos", -3, bitpos)
         .flags(READONLY)
         .acl(B)
-        .keys(1, 1, 1)
+        .key_specs(&[key(1, RO | ACCESS)])
         .group("bitmap")
         .doc("2.8.7", "O(N)", "Find first bit set or clear in a string")
         .history(&[("7.0.0", "BYTE and BIT units.")])
@@ -53,16 +53,15 @@ pub const COMMANDS: &[Command] = &[
     Command::new("bitop", -4, bitop)
         .flags(WRITE | DENYOOM)
         .acl(B)
-        .keys(2, -1, 1)
-        .key_flags(&["OW", "update"])
+        .key_specs(&[key(2, OW | UPDATE), key(3, RO | ACCESS).range(-1, 1, 0)])
         .group("bitmap")
         .doc("2.6.0", "O(N)", "Perform bitwise operations between strings")
         .args("operation destkey:key key:key..."),
     Command::new("bitfield", -2, bitfield)
         .flags(WRITE | DENYOOM)
         .acl(B)
-        .keys(1, 1, 1)
-        .key_flags(&["RW", "access", "update", "variable_flags"])
+        .key_specs(&[key(1, RW | ACCESS | UPDATE | VARIABLE_FLAGS).notes("This command allows both access and modification of the key")])
+        .getkeys(bitfield_keys)
         .group("bitmap")
         .doc("3.2.0", "O(1) for each subcommand specified", "Perform arbitrary bitfield integer operations on strings")
         .args(
@@ -74,7 +73,7 @@ pub const COMMANDS: &[Command] = &[
     Command::new("bitfield_ro", -2, bitfield_ro)
         .flags(READONLY | FAST)
         .acl(B)
-        .keys(1, 1, 1)
+        .key_specs(&[key(1, RO | ACCESS)])
         .group("bitmap")
         .doc(
             "6.0.0",
@@ -83,6 +82,29 @@ pub const COMMANDS: &[Command] = &[
         )
         .args("key:key [GET encoding_offset:(encoding offset:integer)]..."),
 ];
+
+/// BITFIELD's key (bitfieldGetKeys): read-only when every operation is a
+/// complete GET (or OVERFLOW), else read and written; the spec says both
+/// (variable_flags), so GETKEYSANDFLAGS asks here.
+fn bitfield_keys(argv: &[&[u8]]) -> Vec<KeyRef> {
+    let mut readonly = true;
+    let mut i = 2;
+    while i < argv.len() {
+        let rest = argv.len() - i - 1;
+        let a = argv[i];
+        if args::is(a, "get") && rest >= 2 {
+            i += 2;
+        } else if args::is(a, "overflow") && rest >= 1 {
+            i += 1;
+        } else {
+            // SET, INCRBY, or a syntax error: safer to assume a write.
+            readonly = false;
+            break;
+        }
+        i += 1;
+    }
+    vec![KeyRef { pos: 1, flags: if readonly { RO | ACCESS } else { RW | ACCESS | UPDATE } }]
+}
 
 // ---------------------------------------------------------------------------
 // Arguments and the string being written

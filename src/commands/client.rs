@@ -45,11 +45,12 @@ pub const COMMANDS: &[Command] = &[Command::new("client", -2, container)
             "O(1)",
             "Returns the unique client ID of the connection.",
         ),
-        Command::new("info", 2, info).flags(NOSCRIPT | LOADING | STALE).acl(CONN).group("connection").doc(
-            "6.2.0",
-            "O(1)",
-            "Returns information about the connection.",
-        ),
+        Command::new("info", 2, info)
+            .flags(NOSCRIPT | LOADING | STALE)
+            .acl(CONN)
+            .group("connection")
+            .tips(&["nondeterministic_output"])
+            .doc("6.2.0", "O(1)", "Returns information about the connection."),
         Command::new("kill", -3, kill)
             .flags(ADMIN | NOSCRIPT | LOADING | STALE)
             .acl(CONN)
@@ -72,6 +73,7 @@ pub const COMMANDS: &[Command] = &[Command::new("client", -2, container)
             .flags(ADMIN | NOSCRIPT | LOADING | STALE)
             .acl(CONN)
             .group("connection")
+            .tips(&["nondeterministic_output"])
             .doc("2.4.0", "O(N) where N is the number of client connections", "Lists open connections.")
             .history(&[
                 ("2.8.12", "id field."),

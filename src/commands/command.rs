@@ -4,6 +4,7 @@
 use super::args;
 use super::argspec::{self, Arg, ArgType};
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::{self, BeginSearch, FindKeys, KeyRef, KeySpec};
 use super::table::{acl, flag, flag::*, Command, CommandTable};
 use super::Ctx;
 use crate::net::reply::Reply;
@@ -114,7 +115,7 @@ fn write_flags(out: &mut Reply, names: &[(u32, &str)], bits: u32) {
 /// One command's COMMAND INFO entry (addReplyCommandInfo).
 fn write_info(out: &mut Reply, t: &CommandTable, id: usize) {
     let cmd = t.cmd(id);
-    let (first, last, step) = cmd.key_range();
+    let (first, last, step) = cmd.legacy_range;
     out.array(10);
     out.bulk(t.full_name(id).as_bytes());
     out.int(cmd.arity as i64);
@@ -131,43 +132,78 @@ fn write_info(out: &mut Reply, t: &CommandTable, id: usize) {
     for tip in cmd.tips {
         out.bulk(tip.as_bytes());
     }
-    // Key specs, from the legacy range (begin at index, find by range).
-    if first > 0 {
-        out.array(1);
-        out.map(3);
-        out.bulk(b"flags");
-        let kf = cmd.key_spec_flags();
-        out.set(kf.len());
-        for f in kf {
-            out.simple(f);
-        }
-        out.bulk(b"begin_search");
-        out.map(2);
-        out.bulk(b"type");
-        out.bulk(b"index");
-        out.bulk(b"spec");
-        out.map(1);
-        out.bulk(b"index");
-        out.int(first as i64);
-        out.bulk(b"find_keys");
-        out.map(2);
-        out.bulk(b"type");
-        out.bulk(b"range");
-        out.bulk(b"spec");
-        out.map(3);
-        out.bulk(b"lastkey");
-        out.int(if last < 0 { last as i64 } else { (last - first) as i64 });
-        out.bulk(b"keystep");
-        out.int(step as i64);
-        out.bulk(b"limit");
-        out.int(0);
-    } else {
-        out.array(0);
+    out.set(cmd.key_specs.len());
+    for spec in cmd.key_specs {
+        write_key_spec(out, spec);
     }
+    // An empty set without subcommands, an array with (addReplyCommandSubCommands).
     let subs: Vec<usize> = t.entries.iter().enumerate().filter(|(_, e)| e.2 == Some(id)).map(|(i, _)| i).collect();
-    out.array(subs.len());
+    if subs.is_empty() {
+        out.set(0);
+    } else {
+        out.array(subs.len());
+    }
     for s in subs {
         write_info(out, t, s);
+    }
+}
+
+/// One key spec as a map (addReplyCommandKeySpecs).
+fn write_key_spec(out: &mut Reply, spec: &KeySpec) {
+    out.map(if spec.notes.is_empty() { 3 } else { 4 });
+    if !spec.notes.is_empty() {
+        out.bulk(b"notes");
+        out.bulk(spec.notes.as_bytes());
+    }
+    out.bulk(b"flags");
+    write_flags(out, keyspec::FLAG_NAMES, spec.flags);
+    out.bulk(b"begin_search");
+    out.map(2);
+    out.bulk(b"type");
+    match spec.begin_search {
+        BeginSearch::Index(pos) => {
+            out.bulk(b"index");
+            out.bulk(b"spec");
+            out.map(1);
+            out.bulk(b"index");
+            out.int(pos as i64);
+        }
+        BeginSearch::Keyword { keyword, startfrom } => {
+            out.bulk(b"keyword");
+            out.bulk(b"spec");
+            out.map(2);
+            out.bulk(b"keyword");
+            out.bulk(keyword.as_bytes());
+            out.bulk(b"startfrom");
+            out.int(startfrom as i64);
+        }
+        BeginSearch::Unknown => {
+            out.bulk(b"unknown");
+            out.bulk(b"spec");
+            out.map(0);
+        }
+    }
+    out.bulk(b"find_keys");
+    out.map(2);
+    out.bulk(b"type");
+    let fields = match spec.find_keys {
+        FindKeys::Range { lastkey, keystep, limit } => ("range", [("lastkey", lastkey), ("keystep", keystep), ("limit", limit)]),
+        FindKeys::Keynum { keynumidx, firstkey, keystep } => {
+            ("keynum", [("keynumidx", keynumidx), ("firstkey", firstkey), ("keystep", keystep)])
+        }
+        FindKeys::Unknown => {
+            out.bulk(b"unknown");
+            out.bulk(b"spec");
+            out.map(0);
+            return;
+        }
+    };
+    out.bulk(fields.0.as_bytes());
+    out.bulk(b"spec");
+    out.map(3);
+    for (name, value) in fields.1 {
+        out.bulk(name.as_bytes());
+        out.int(value as i64);
     }
 }
 
@@ -327,8 +363,10 @@ pub fn list(ctx: &mut Ctx) -> CmdResult {
     Ok(())
 }
 
-/// The key positions of the command in argv[2..] (COMMAND GETKEYS).
-fn keys_of(ctx: &Ctx) -> Result<(usize, Vec<usize>), ReplyError> {
+/// The keys of the command in argv[2..], positions relative to it
+/// (getKeysSubcommandImpl): the command must exist, have keys and get
+/// its arity right, in that order.
+fn keys_of(ctx: &Ctx) -> Result<Vec<KeyRef>, ReplyError> {
     let t = &ctx.srv.commands;
     let inner: Vec<&[u8]> = ctx.args_from(2).collect();
     let mut id = t.lookup(inner[0]).ok_or_else(ReplyError::invalid_command_specified)?;
@@ -336,39 +374,38 @@ fn keys_of(ctx: &Ctx) -> Result<(usize, Vec<usize>), ReplyError> {
         id = t.lookup_sub(id, inner[1]).ok_or_else(ReplyError::invalid_command_specified)?;
     }
     let cmd = t.cmd(id);
+    if !cmd.has_keys() {
+        return Err(ReplyError::getkeys_no_keys());
+    }
     let argc = inner.len() as i32;
     if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
         return Err(ReplyError::getkeys_wrong_arity());
     }
-    let keys = cmd.key_positions(&inner);
-    if keys.is_empty() {
-        return Err(ReplyError::getkeys_no_keys());
+    let keys = cmd.keys_in(&inner);
+    if keys.is_empty() && !cmd.has(flag::NO_MANDATORY_KEYS) {
+        return Err(ReplyError::getkeys_invalid_arguments());
     }
-    Ok((id, keys))
+    Ok(keys)
 }
 
 /// COMMAND GETKEYS command [arg ...]
 pub fn getkeys(ctx: &mut Ctx) -> CmdResult {
-    let (_, keys) = keys_of(ctx)?;
+    let keys = keys_of(ctx)?;
     ctx.c.out.array(keys.len());
     for k in keys {
-        ctx.c.out.bulk(ctx.arg(k + 2));
+        ctx.c.out.bulk(ctx.arg(k.pos + 2));
     }
     Ok(())
 }
 
 /// COMMAND GETKEYSANDFLAGS command [arg ...]
 pub fn getkeysandflags(ctx: &mut Ctx) -> CmdResult {
-    let (id, keys) = keys_of(ctx)?;
-    let kf = ctx.srv.commands.cmd(id).key_spec_flags();
+    let keys = keys_of(ctx)?;
     ctx.c.out.array(keys.len());
     for k in keys {
         ctx.c.out.array(2);
-        ctx.c.out.bulk(ctx.arg(k + 2));
-        ctx.c.out.set(kf.len());
-        for f in kf {
-            ctx.c.out.simple(f);
-        }
+        ctx.c.out.bulk(ctx.arg(k.pos + 2));
+        write_flags(&mut ctx.c.out, keyspec::FLAG_NAMES, k.flags);
     }
     Ok(())
 }
@@ -423,6 +460,33 @@ mod tests {
         assert!(t.text(&["COMMAND", "HELP"]).starts_with("*21\r\n+COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"));
     }
 
+    #[test]
+    fn key_specs_and_getkeys_match_redis() {
+        let mut t = TestServer::new();
+        // Bytes from redis-server 7.0.15.
+        t.check(&[
+            // Two specs; the legacy range joins them.
+            ("COMMAND INFO smove", "*1\r\n*10\r\n$5\r\nsmove\r\n:4\r\n*2\r\n+write\r\n+fast\r\n:1\r\n:2\r\n:1\r\n*3\r\n+@write\r\n+@set\r\n+@fast\r\n*0\r\n*2\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RW\r\n+insert\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:2\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n"),
+            // A keynum spec: no legacy range, movablekeys.
+            ("COMMAND INFO lmpop", "*1\r\n*10\r\n$5\r\nlmpop\r\n:-4\r\n*2\r\n+write\r\n+movablekeys\r\n:0\r\n:0\r\n:0\r\n*3\r\n+@write\r\n+@list\r\n+@slow\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$6\r\nkeynum\r\n$4\r\nspec\r\n*6\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\nfirstkey\r\n:1\r\n$7\r\nkeystep\r\n:1\r\n*0\r\n"),
+            ("COMMAND GETKEYSANDFLAGS sort a by x store b", "*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n"),
+            ("COMMAND GETKEYSANDFLAGS zunionstore d 2 a b", "*3\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n"),
+            // A numkeys the spec rejects: the fallback reads it like atoi, without flags.
+            ("COMMAND GETKEYSANDFLAGS zunionstore d 2abc a b", "*3\r\n*2\r\n$1\r\na\r\n*0\r\n*2\r\n$1\r\nb\r\n*0\r\n*2\r\n$1\r\nd\r\n*0\r\n"),
+            ("COMMAND GETKEYS zinter 0 a", "-ERR Invalid arguments specified for command\r\n"),
+            // Variable flags come from the command's own finder.
+            ("COMMAND GETKEYSANDFLAGS set a b get", "*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+update\r\n"),
+            ("COMMAND GETKEYSANDFLAGS set a b", "*1\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n"),
+            ("COMMAND GETKEYSANDFLAGS bitfield a get u8 0", "*1\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n"),
+            ("COMMAND GETKEYS mset a 1 b", "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
+            // No keys is checked before the arity; shard channels are not keys.
+            ("COMMAND GETKEYS config get", "-ERR The command has no key arguments\r\n"),
+            ("COMMAND GETKEYS spublish ch m", "-ERR The command has no key arguments\r\n"),
+        ]);
+        t.run(&["HELLO", "3"]);
+        t.check(&[("COMMAND GETKEYSANDFLAGS lmpop 1 a left", "*1\r\n*2\r\n$1\r\na\r\n~3\r\n+RW\r\n+access\r\n+delete\r\n")]);
+    }
+
     /// The reply from `from` on: what follows our own prose (summary,
     /// history texts) must be Redis's bytes.
     fn tail(reply: String, from: &str) -> String {
@@ -456,39 +520,64 @@ mod tests {
         assert!(t.text(&["COMMAND", "DOCS", "monitor"]).starts_with("%1\r\n$7\r\nmonitor\r\n%3\r\n"));
     }
 
-    fn has_key(arg: &super::Arg) -> bool {
-        arg.kind == super::ArgType::Key || arg.args.iter().any(has_key)
+    fn key_spec_indexes(args: &[super::Arg], out: &mut Vec<u32>) {
+        for arg in args {
+            out.extend(arg.key_spec_index);
+            key_spec_indexes(&arg.args, out);
+        }
     }
 
     #[test]
     fn table_invariants() {
+        use super::keyspec::{BeginSearch, FindKeys};
         let t = crate::commands::build_table();
         let mut names = std::collections::HashSet::new();
-        for (id, (cmd, full, _)) in t.entries.iter().enumerate() {
+        for (cmd, full, _) in t.entries.iter() {
             assert!(names.insert(*full), "duplicate command {}", full);
             assert_ne!(cmd.arity, 0, "{} has arity 0", full);
             assert_eq!(cmd.name, cmd.name.to_ascii_lowercase(), "{} not lower-case", full);
             assert!(!(cmd.has(super::flag::WRITE) && cmd.has(super::flag::READONLY)), "{} both write and readonly", full);
-            let (first, last, step) = cmd.key_range();
+            let (first, last, step) = cmd.legacy_range;
             if first > 0 {
                 assert!(step > 0, "{} key step", full);
                 assert!(last < 0 || last >= first, "{} key range", full);
                 assert!(cmd.arity < 0 || first < cmd.arity, "{} first key beyond arity", full);
             }
+            for spec in cmd.key_specs {
+                let access = spec.flags & (super::keyspec::RO | super::keyspec::RW | super::keyspec::OW | super::keyspec::RM);
+                assert!(access.count_ones() <= 1, "{}: at most one of RO, RW, OW, RM in {:?}", full, spec);
+                match spec.begin_search {
+                    BeginSearch::Index(pos) => assert!(pos > 0 && (cmd.arity < 0 || pos < cmd.arity), "{}: begins at {}", full, pos),
+                    BeginSearch::Keyword { keyword, startfrom } => assert!(!keyword.is_empty() && startfrom != 0, "{}: {:?}", full, spec),
+                    BeginSearch::Unknown => assert!(cmd.getkeys.is_some(), "{}: an unknown spec needs a getkeys function", full),
+                }
+                match spec.find_keys {
+                    FindKeys::Range { lastkey, keystep, limit } => {
+                        assert!(keystep > 0 && limit >= 0 && (limit == 0 || lastkey == -1), "{}: {:?}", full, spec)
+                    }
+                    FindKeys::Keynum { keynumidx, firstkey, keystep } => {
+                        assert!(keynumidx >= 0 && firstkey > keynumidx && keystep > 0, "{}: {:?}", full, spec);
+                        assert!(cmd.getkeys.is_some(), "{}: a keynum spec needs a getkeys function for a bad numkeys", full);
+                    }
+                    FindKeys::Unknown => assert_eq!(spec.begin_search, BeginSearch::Unknown, "{}", full),
+                }
+            }
             assert!(!cmd.summary.is_empty(), "{} has no summary", full);
             let args =
                 super::argspec::parse(cmd.args).unwrap_or_else(|e| panic!("{}: malformed argument spec {}: {:?}", full, e, cmd.args));
-            // A key argument has a key position (not the other way round: shard
-            // channels are keys to Redis's cluster, not arguments of type key).
-            let has_key_arg = args.iter().any(has_key);
-            assert!(!has_key_arg || !matches!(cmd.keys, crate::commands::table::KeySpec::None), "{}: a key argument without keys", full);
+            // Every key argument points at a key spec (not the other way round:
+            // shard channels are keys to Redis's cluster, not arguments of type key).
+            let mut indexes = Vec::new();
+            key_spec_indexes(&args, &mut indexes);
+            for i in indexes {
+                assert!((i as usize) < cmd.key_specs.len(), "{}: key_spec_index {} of {} specs", full, i, cmd.key_specs.len());
+            }
             let version =
                 |v: &str| v.split('.').count() == 3 && v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
             for (v, text) in cmd.history {
                 assert!(version(v) && !text.is_empty(), "{}: history entry {:?}", full, (v, text));
             }
             assert!(cmd.deprecated.is_none_or(|(v, by)| version(v) && !by.is_empty()), "{}: deprecation", full);
-            let _ = id;
         }
     }
 }

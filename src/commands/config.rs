@@ -24,6 +24,7 @@ const SUBCOMMANDS: &[Command] = &[
     Command::new("set", -4, set)
         .flags(ADMIN | NOSCRIPT | LOADING | STALE)
         .group("server")
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .doc("2.0.0", "O(N) when N is the number of configuration parameters provided", "Sets configuration parameters in-flight.")
         .history(&[("7.0.0", "Sets several parameters at once.")])
         .args("parameter_value:(parameter value)..."),

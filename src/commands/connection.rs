@@ -8,9 +8,10 @@ use crate::net::client::ReplyMode;
 
 pub const COMMANDS: &[Command] = &[
     Command::new("ping", -1, ping)
-        .flags(FAST | STALE | LOADING)
+        .flags(FAST | SENTINEL)
         .acl(acl::CONNECTION)
         .group("connection")
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
         .doc("1.0.0", "O(1)", "Returns the server's liveliness response.")
         .args("[message]"),
     Command::new("echo", 2, echo)

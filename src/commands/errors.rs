@@ -520,6 +520,9 @@ impl ReplyError {
     pub fn getkeys_no_keys() -> Self {
         Self::fixed("ERR The command has no key arguments")
     }
+    pub fn getkeys_invalid_arguments() -> Self {
+        Self::fixed("ERR Invalid arguments specified for command")
+    }
 
     // -- Persistence: SAVE, BGSAVE, DUMP, RESTORE, DEBUG RELOAD.
 

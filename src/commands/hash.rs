@@ -2,6 +2,7 @@
 
 use super::errors::{CmdResult, ReplyError};
 use super::keys::{parse_cursor, parse_scan_options, reply_scan, scan_walk, ScanOptions};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -16,55 +17,55 @@ use crate::util::num::{incr_long_double, parse_i64_strict, LdIncrError};
 const H: u32 = acl::HASH;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("hset", -4, hset).flags(WRITE | DENYOOM | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "update"]).group("hash")
+    Command::new("hset", -4, hset).flags(WRITE | DENYOOM | FAST).acl(H).key_specs(&[key(1, RW | UPDATE)]).group("hash")
         .doc("2.0.0", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", "Set the string value of a hash field")
         .history(&[("4.0.0", "Takes several field-value pairs.")])
         .args("key:key field_value:(field value)..."),
-    Command::new("hsetnx", 4, hsetnx).flags(WRITE | DENYOOM | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "insert"]).group("hash")
+    Command::new("hsetnx", 4, hsetnx).flags(WRITE | DENYOOM | FAST).acl(H).key_specs(&[key(1, RW | INSERT)]).group("hash")
         .doc("2.0.0", "O(1)", "Set the value of a hash field, only if the field does not exist")
         .args("key:key field value"),
-    Command::new("hmset", -4, hmset).flags(WRITE | DENYOOM | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "update"]).group("hash")
+    Command::new("hmset", -4, hmset).flags(WRITE | DENYOOM | FAST).acl(H).key_specs(&[key(1, RW | UPDATE)]).group("hash")
         .doc("2.0.0", "O(N) where N is the number of fields being set.", "Set multiple hash fields to multiple values")
         .deprecated("4.0.0", "`HSET` with multiple field-value pairs")
         .args("key:key field_value:(field value)..."),
-    Command::new("hget", 3, hget).flags(READONLY | FAST).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash")
+    Command::new("hget", 3, hget).flags(READONLY | FAST).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash")
         .doc("2.0.0", "O(1)", "Get the value of a hash field")
         .args("key:key field"),
-    Command::new("hmget", -3, hmget).flags(READONLY | FAST).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash")
+    Command::new("hmget", -3, hmget).flags(READONLY | FAST).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash")
         .doc("2.0.0", "O(N) where N is the number of fields being requested.", "Get the values of all the given hash fields")
         .args("key:key field..."),
-    Command::new("hgetall", 2, hgetall).flags(READONLY).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash").tips(&["nondeterministic_output_order"])
+    Command::new("hgetall", 2, hgetall).flags(READONLY).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash").tips(&["nondeterministic_output_order"])
         .doc("2.0.0", "O(N) where N is the size of the hash.", "Get all the fields and values in a hash")
         .args("key:key"),
-    Command::new("hdel", -3, hdel).flags(WRITE | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("hash")
+    Command::new("hdel", -3, hdel).flags(WRITE | FAST).acl(H).key_specs(&[key(1, RW | DELETE)]).group("hash")
         .doc("2.0.0", "O(N) where N is the number of fields to be removed.", "Delete one or more hash fields")
         .history(&[("2.4.0", "Takes several fields.")])
         .args("key:key field..."),
-    Command::new("hlen", 2, hlen).flags(READONLY | FAST).acl(H).keys(1, 1, 1).key_flags(&["RO"]).group("hash")
+    Command::new("hlen", 2, hlen).flags(READONLY | FAST).acl(H).key_specs(&[key(1, RO)]).group("hash")
         .doc("2.0.0", "O(1)", "Get the number of fields in a hash")
         .args("key:key"),
-    Command::new("hstrlen", 3, hstrlen).flags(READONLY | FAST).acl(H).keys(1, 1, 1).key_flags(&["RO"]).group("hash")
+    Command::new("hstrlen", 3, hstrlen).flags(READONLY | FAST).acl(H).key_specs(&[key(1, RO)]).group("hash")
         .doc("3.2.0", "O(1)", "Get the length of the value of a hash field")
         .args("key:key field"),
-    Command::new("hexists", 3, hexists).flags(READONLY | FAST).acl(H).keys(1, 1, 1).key_flags(&["RO"]).group("hash")
+    Command::new("hexists", 3, hexists).flags(READONLY | FAST).acl(H).key_specs(&[key(1, RO)]).group("hash")
         .doc("2.0.0", "O(1)", "Determine if a hash field exists")
         .args("key:key field"),
-    Command::new("hkeys", 2, hkeys).flags(READONLY).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash").tips(&["nondeterministic_output_order"])
+    Command::new("hkeys", 2, hkeys).flags(READONLY).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash").tips(&["nondeterministic_output_order"])
         .doc("2.0.0", "O(N) where N is the size of the hash.", "Get all the fields in a hash")
         .args("key:key"),
-    Command::new("hvals", 2, hvals).flags(READONLY).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash").tips(&["nondeterministic_output_order"])
+    Command::new("hvals", 2, hvals).flags(READONLY).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash").tips(&["nondeterministic_output_order"])
         .doc("2.0.0", "O(N) where N is the size of the hash.", "Get all the values in a hash")
         .args("key:key"),
-    Command::new("hincrby", 4, hincrby).flags(WRITE | DENYOOM | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "access", "update"]).group("hash")
+    Command::new("hincrby", 4, hincrby).flags(WRITE | DENYOOM | FAST).acl(H).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("hash")
         .doc("2.0.0", "O(1)", "Increment the integer value of a hash field by the given number")
         .args("key:key field increment:integer"),
-    Command::new("hincrbyfloat", 4, hincrbyfloat).flags(WRITE | DENYOOM | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "access", "update"]).group("hash")
+    Command::new("hincrbyfloat", 4, hincrbyfloat).flags(WRITE | DENYOOM | FAST).acl(H).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("hash")
         .doc("2.6.0", "O(1)", "Increment the float value of a hash field by the given amount")
         .args("key:key field increment:double"),
-    Command::new("hrandfield", -2, hrandfield).flags(READONLY).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash").tips(&["nondeterministic_output"])
+    Command::new("hrandfield", -2, hrandfield).flags(READONLY).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash").tips(&["nondeterministic_output"])
         .doc("6.2.0", "O(N) where N is the number of fields returned", "Get one or multiple random fields from a hash")
         .args("key:key [options:(count:integer [WITHVALUES])]"),
-    Command::new("hscan", -3, hscan).flags(READONLY).acl(H).keys(1, 1, 1).key_flags(&["RO", "access"]).group("hash").tips(&["nondeterministic_output"])
+    Command::new("hscan", -3, hscan).flags(READONLY).acl(H).key_specs(&[key(1, RO | ACCESS)]).group("hash").tips(&["nondeterministic_output"])
         .doc("2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate hash fields and associated values")
         .args("key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"),
 ];

@@ -3,6 +3,7 @@
 //! ordinary string value whose bytes follow Redis's layout.
 
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::db::keyspace::event;
@@ -13,16 +14,18 @@ use crate::types::value::Value;
 const H: u32 = acl::HYPERLOGLOG;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("pfadd", -2, pfadd).flags(WRITE | DENYOOM | FAST).acl(H).keys(1, 1, 1).key_flags(&["RW", "insert"]).group("hyperloglog")
+    Command::new("pfadd", -2, pfadd).flags(WRITE | DENYOOM | FAST).acl(H).key_specs(&[key(1, RW | INSERT)]).group("hyperloglog")
         .doc("2.8.9", "O(1) to add every element.", "Adds the specified elements to the specified HyperLogLog.")
         .args("key:key [element...]"),
-    Command::new("pfcount", -2, pfcount).flags(READONLY).acl(H).keys(1, -1, 1).key_flags(&["RW", "access"]).group("hyperloglog")
+    Command::new("pfcount", -2, pfcount).flags(READONLY).acl(H)
+        .key_specs(&[key(1, RW | ACCESS).range(-1, 1, 0).notes("RW because it may change the internal representation of the key, and propagate to replicas")])
+        .group("hyperloglog")
         .doc("2.8.9", "O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.", "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).")
         .args("key:key..."),
-    Command::new("pfmerge", -2, pfmerge).flags(WRITE | DENYOOM).acl(H).keys(1, -1, 1).key_flags(&["RW", "access", "insert"]).group("hyperloglog")
+    Command::new("pfmerge", -2, pfmerge).flags(WRITE | DENYOOM).acl(H).key_specs(&[key(1, RW | ACCESS | INSERT), key(2, RO | ACCESS).range(-1, 1, 0)]).group("hyperloglog")
         .doc("2.8.9", "O(N) to merge N HyperLogLogs, but with high constant times.", "Merge N different HyperLogLogs into a single one.")
         .args("destkey:key sourcekey:key..."),
-    Command::new("pfdebug", 3, pfdebug).flags(WRITE | DENYOOM | ADMIN).acl(H).keys(2, 2, 1).key_flags(&["RW", "access"]).group("hyperloglog")
+    Command::new("pfdebug", 3, pfdebug).flags(WRITE | DENYOOM | ADMIN).acl(H).key_specs(&[key(2, RW | ACCESS)]).group("hyperloglog")
         .doc("2.8.9", "N/A", "Internal commands for debugging HyperLogLog values")
         .syscmd()
         .args("subcommand key:key"),

@@ -2,6 +2,7 @@
 
 use super::args;
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::db::keyspace::event;
@@ -19,113 +20,117 @@ const OBJECT_SUBCOMMANDS: &[Command] = &[
         "Show helpful text about the different subcommands",
     ),
     Command::new("encoding", 3, object_encoding)
+        .tips(&["nondeterministic_output"])
         .flags(READONLY)
         .acl(K)
-        .keys(2, 2, 1)
+        .key_specs(&[key(2, RO)])
         .doc("2.2.3", "O(1)", "Inspect the internal encoding of a Redis object")
         .args("key:key"),
     Command::new("idletime", 3, object_idletime)
+        .tips(&["nondeterministic_output"])
         .flags(READONLY)
         .acl(K)
-        .keys(2, 2, 1)
+        .key_specs(&[key(2, RO)])
         .doc("2.2.3", "O(1)", "Get the time since a Redis object was last accessed")
         .args("key:key"),
     Command::new("refcount", 3, object_refcount)
+        .tips(&["nondeterministic_output"])
         .flags(READONLY)
         .acl(K)
-        .keys(2, 2, 1)
+        .key_specs(&[key(2, RO)])
         .doc("2.2.3", "O(1)", "Get the number of references to the value of the key")
         .args("key:key"),
     Command::new("freq", 3, object_freq)
+        .tips(&["nondeterministic_output"])
         .flags(READONLY)
         .acl(K)
-        .keys(2, 2, 1)
+        .key_specs(&[key(2, RO)])
         .doc("4.0.0", "O(1)", "Get the logarithmic access frequency counter of a Redis object")
         .args("key:key"),
 ];
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("del", -2, del).flags(WRITE).acl(K).keys(1, -1, 1)
+    Command::new("del", -2, del).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]).flags(WRITE).acl(K).key_specs(&[key(1, RM | DELETE).range(-1, 1, 0)])
         .doc("1.0.0", "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", "Delete a key")
         .args("key:key..."),
-    Command::new("unlink", -2, unlink).flags(WRITE | FAST).acl(K).keys(1, -1, 1)
+    Command::new("unlink", -2, unlink).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RM | DELETE).range(-1, 1, 0)])
         .doc("4.0.0", "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.")
         .args("key:key..."),
-    Command::new("exists", -2, exists).flags(READONLY | FAST).acl(K).keys(1, -1, 1)
+    Command::new("exists", -2, exists).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO).range(-1, 1, 0)])
         .doc("1.0.0", "O(N) where N is the number of keys to check.", "Determine if a key exists")
         .history(&[("3.0.3", "Takes several keys.")])
         .args("key:key..."),
-    Command::new("type", 2, type_).flags(READONLY | FAST).acl(K).keys(1, 1, 1)
+    Command::new("type", 2, type_).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO)])
         .doc("1.0.0", "O(1)", "Determine the type stored at key")
         .args("key:key"),
-    Command::new("touch", -2, touch).flags(READONLY | FAST).acl(K).keys(1, -1, 1)
+    Command::new("touch", -2, touch).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO).range(-1, 1, 0)])
         .doc("3.2.1", "O(N) where N is the number of keys that will be touched.", "Alters the last access time of a key(s). Returns the number of existing keys specified.")
         .args("key:key..."),
-    Command::new("rename", 3, rename).flags(WRITE).acl(K).keys(1, 2, 1)
+    Command::new("rename", 3, rename).flags(WRITE).acl(K).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, OW | UPDATE)])
         .doc("1.0.0", "O(1)", "Rename a key")
         .args("key:key newkey:key"),
-    Command::new("renamenx", 3, renamenx).flags(WRITE | FAST).acl(K).keys(1, 2, 1)
+    Command::new("renamenx", 3, renamenx).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, OW | INSERT)])
         .doc("1.0.0", "O(1)", "Rename a key, only if the new key does not exist")
         .history(&[("3.2.0", "Renaming a key to its own name is no longer an error.")])
         .args("key:key newkey:key"),
-    Command::new("move", 3, move_).flags(WRITE | FAST).acl(K).keys(1, 1, 1)
+    Command::new("move", 3, move_).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | ACCESS | UPDATE)])
         .doc("1.0.0", "O(1)", "Move a key to another database")
         .args("key:key db:integer"),
-    Command::new("copy", -3, copy).flags(WRITE | DENYOOM).acl(K).keys(1, 2, 1)
+    Command::new("copy", -3, copy).flags(WRITE | DENYOOM).acl(K).key_specs(&[key(1, RO | ACCESS), key(2, OW | UPDATE)])
         .doc("6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "Copy a key")
         .args("source:key destination:key [DB destination-db:integer] [REPLACE]"),
-    Command::new("randomkey", 1, randomkey).flags(READONLY).acl(K)
+    Command::new("randomkey", 1, randomkey).tips(&["request_policy:all_shards", "nondeterministic_output"]).flags(READONLY).acl(K)
         .doc("1.0.0", "O(1)", "Return a random key from the keyspace"),
-    Command::new("keys", 2, keys).flags(READONLY).acl(K | acl::DANGEROUS)
+    Command::new("keys", 2, keys).tips(&["request_policy:all_shards", "nondeterministic_output_order"]).flags(READONLY).acl(K | acl::DANGEROUS)
         .doc("1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", "Find all keys matching the given pattern")
         .args("pattern:pattern"),
-    Command::new("scan", -2, scan).flags(READONLY).acl(K)
+    Command::new("scan", -2, scan).tips(&["nondeterministic_output", "request_policy:special"]).flags(READONLY).acl(K)
         .doc("2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", "Incrementally iterate the keys space")
         .history(&[("6.0.0", "TYPE filter.")])
         .args("cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type@6.0.0]"),
     Command::new("object", -2, object).subcommands(OBJECT_SUBCOMMANDS)
         .doc("2.2.3", "Depends on subcommand.", "A container for object introspection commands"),
-    Command::new("expire", -3, expire).flags(WRITE | FAST).acl(K).keys(1, 1, 1)
+    Command::new("expire", -3, expire).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | UPDATE)])
         .doc("1.0.0", "O(1)", "Set a key's time to live in seconds")
         .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
         .args("key:key seconds:integer [condition:(NX | XX | GT | LT)@7.0.0]"),
-    Command::new("pexpire", -3, pexpire).flags(WRITE | FAST).acl(K).keys(1, 1, 1)
+    Command::new("pexpire", -3, pexpire).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | UPDATE)])
         .doc("2.6.0", "O(1)", "Set a key's time to live in milliseconds")
         .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
         .args("key:key milliseconds:integer [condition:(NX | XX | GT | LT)@7.0.0]"),
-    Command::new("expireat", -3, expireat).flags(WRITE | FAST).acl(K).keys(1, 1, 1)
+    Command::new("expireat", -3, expireat).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | UPDATE)])
         .doc("1.2.0", "O(1)", "Set the expiration for a key as a UNIX timestamp")
         .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
         .args("key:key unix-time-seconds:unix-time [condition:(NX | XX | GT | LT)@7.0.0]"),
-    Command::new("pexpireat", -3, pexpireat).flags(WRITE | FAST).acl(K).keys(1, 1, 1)
+    Command::new("pexpireat", -3, pexpireat).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | UPDATE)])
         .doc("2.6.0", "O(1)", "Set the expiration for a key as a UNIX timestamp specified in milliseconds")
         .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
         .args("key:key unix-time-milliseconds:unix-time [condition:(NX | XX | GT | LT)@7.0.0]"),
-    Command::new("ttl", 2, ttl).flags(READONLY | FAST).acl(K).keys(1, 1, 1)
+    Command::new("ttl", 2, ttl).tips(&["nondeterministic_output"]).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO | ACCESS)])
         .doc("1.0.0", "O(1)", "Get the time to live for a key in seconds")
         .history(&[("2.8.0", "Replies -2 for a missing key.")])
         .args("key:key"),
-    Command::new("pttl", 2, pttl).flags(READONLY | FAST).acl(K).keys(1, 1, 1)
+    Command::new("pttl", 2, pttl).tips(&["nondeterministic_output"]).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO | ACCESS)])
         .doc("2.6.0", "O(1)", "Get the time to live for a key in milliseconds")
         .history(&[("2.8.0", "Replies -2 for a missing key.")])
         .args("key:key"),
-    Command::new("expiretime", 2, expiretime).flags(READONLY | FAST).acl(K).keys(1, 1, 1)
+    Command::new("expiretime", 2, expiretime).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO | ACCESS)])
         .doc("7.0.0", "O(1)", "Get the expiration Unix timestamp for a key")
         .args("key:key"),
-    Command::new("pexpiretime", 2, pexpiretime).flags(READONLY | FAST).acl(K).keys(1, 1, 1)
+    Command::new("pexpiretime", 2, pexpiretime).flags(READONLY | FAST).acl(K).key_specs(&[key(1, RO | ACCESS)])
         .doc("7.0.0", "O(1)", "Get the expiration Unix timestamp for a key in milliseconds")
         .args("key:key"),
-    Command::new("persist", 2, persist).flags(WRITE | FAST).acl(K).keys(1, 1, 1)
+    Command::new("persist", 2, persist).flags(WRITE | FAST).acl(K).key_specs(&[key(1, RW | UPDATE)])
         .doc("2.2.0", "O(1)", "Remove the expiration from a key")
         .args("key:key"),
     Command::new("swapdb", 3, swapdb).flags(WRITE | FAST).acl(K | acl::DANGEROUS).group("server")
         .doc("4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.", "Swaps two Redis databases")
         .args("index1:integer index2:integer"),
-    Command::new("flushdb", -1, flushdb).flags(WRITE).acl(K | acl::DANGEROUS).group("server")
+    Command::new("flushdb", -1, flushdb).flags(WRITE).acl(K | acl::DANGEROUS).group("server").tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
         .doc("1.0.0", "O(N) where N is the number of keys in the selected database", "Remove all keys from the current database")
         .history(&[("4.0.0", "ASYNC mode."), ("6.2.0", "SYNC mode.")])
         .args("[async:(ASYNC@4.0.0 | SYNC@6.2.0)]"),
-    Command::new("flushall", -1, flushall).flags(WRITE).acl(K | acl::DANGEROUS).group("server")
+    Command::new("flushall", -1, flushall).flags(WRITE).acl(K | acl::DANGEROUS).group("server").tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
         .doc("1.0.0", "O(N) where N is the total number of keys in all databases", "Remove all keys from all databases")
         .history(&[("4.0.0", "ASYNC mode."), ("6.2.0", "SYNC mode.")])
         .args("[async:(ASYNC@4.0.0 | SYNC@6.2.0)]"),

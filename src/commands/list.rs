@@ -9,6 +9,7 @@
 
 use super::args;
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::db::keyspace::event;
@@ -21,105 +22,86 @@ use crate::types::value::Value;
 use crate::util::num::write_i64;
 
 const L: u32 = acl::LIST;
-const POP_KEYS: &[&str] = &["RW", "access", "delete"];
-const INSERT_KEYS: &[&str] = &["RW", "insert"];
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("lpush", -3, lpush).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+    Command::new("lpush", -3, lpush).flags(WRITE | DENYOOM | FAST).acl(L).key_specs(&[key(1, RW | INSERT)]).group("list")
         .doc("1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Prepend one or multiple elements to a list")
         .history(&[("2.4.0", "Takes several elements.")])
         .args("key:key element..."),
-    Command::new("rpush", -3, rpush).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+    Command::new("rpush", -3, rpush).flags(WRITE | DENYOOM | FAST).acl(L).key_specs(&[key(1, RW | INSERT)]).group("list")
         .doc("1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Append one or multiple elements to a list")
         .history(&[("2.4.0", "Takes several elements.")])
         .args("key:key element..."),
-    Command::new("lpushx", -3, lpushx).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+    Command::new("lpushx", -3, lpushx).flags(WRITE | DENYOOM | FAST).acl(L).key_specs(&[key(1, RW | INSERT)]).group("list")
         .doc("2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Prepend an element to a list, only if the list exists")
         .history(&[("4.0.0", "Takes several elements.")])
         .args("key:key element..."),
-    Command::new("rpushx", -3, rpushx).flags(WRITE | DENYOOM | FAST).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+    Command::new("rpushx", -3, rpushx).flags(WRITE | DENYOOM | FAST).acl(L).key_specs(&[key(1, RW | INSERT)]).group("list")
         .doc("2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Append an element to a list, only if the list exists")
         .history(&[("4.0.0", "Takes several elements.")])
         .args("key:key element..."),
-    Command::new("linsert", 5, linsert).flags(WRITE | DENYOOM).acl(L).keys(1, 1, 1).key_flags(INSERT_KEYS).group("list")
+    Command::new("linsert", 5, linsert).flags(WRITE | DENYOOM).acl(L).key_specs(&[key(1, RW | INSERT)]).group("list")
         .doc("2.2.0", "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).", "Insert an element before or after another element in a list")
         .args("key:key where:(BEFORE | AFTER) pivot element"),
-    Command::new("llen", 2, llen).flags(READONLY | FAST).acl(L).keys(1, 1, 1).key_flags(&["RO"]).group("list")
+    Command::new("llen", 2, llen).flags(READONLY | FAST).acl(L).key_specs(&[key(1, RO)]).group("list")
         .doc("1.0.0", "O(1)", "Get the length of a list")
         .args("key:key"),
-    Command::new("lindex", 3, lindex).flags(READONLY).acl(L).keys(1, 1, 1).group("list")
+    Command::new("lindex", 3, lindex).flags(READONLY).acl(L).key_specs(&[key(1, RO | ACCESS)]).group("list")
         .doc("1.0.0", "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", "Get an element from a list by its index")
         .args("key:key index:integer"),
-    Command::new("lset", 4, lset).flags(WRITE | DENYOOM).acl(L).keys(1, 1, 1).group("list")
+    Command::new("lset", 4, lset).flags(WRITE | DENYOOM).acl(L).key_specs(&[key(1, RW | UPDATE)]).group("list")
         .doc("1.0.0", "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", "Set the value of an element in a list by its index")
         .args("key:key index:integer element"),
-    Command::new("lpop", -2, lpop).flags(WRITE | FAST).acl(L).keys(1, 1, 1).key_flags(POP_KEYS).group("list")
+    Command::new("lpop", -2, lpop).flags(WRITE | FAST).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE)]).group("list")
         .doc("1.0.0", "O(N) where N is the number of elements returned", "Remove and get the first elements in a list")
         .history(&[("6.2.0", "Optional count.")])
         .args("key:key [count:integer@6.2.0]"),
-    Command::new("rpop", -2, rpop).flags(WRITE | FAST).acl(L).keys(1, 1, 1).key_flags(POP_KEYS).group("list")
+    Command::new("rpop", -2, rpop).flags(WRITE | FAST).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE)]).group("list")
         .doc("1.0.0", "O(N) where N is the number of elements returned", "Remove and get the last elements in a list")
         .history(&[("6.2.0", "Optional count.")])
         .args("key:key [count:integer@6.2.0]"),
-    Command::new("lrange", 4, lrange).flags(READONLY).acl(L).keys(1, 1, 1).group("list")
+    Command::new("lrange", 4, lrange).flags(READONLY).acl(L).key_specs(&[key(1, RO | ACCESS)]).group("list")
         .doc("1.0.0", "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", "Get a range of elements from a list")
         .args("key:key start:integer stop:integer"),
-    Command::new("ltrim", 4, ltrim).flags(WRITE).acl(L).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("list")
+    Command::new("ltrim", 4, ltrim).flags(WRITE).acl(L).key_specs(&[key(1, RW | DELETE)]).group("list")
         .doc("1.0.0", "O(N) where N is the number of elements to be removed by the operation.", "Trim a list to the specified range")
         .args("key:key start:integer stop:integer"),
-    Command::new("lrem", 4, lrem).flags(WRITE).acl(L).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("list")
+    Command::new("lrem", 4, lrem).flags(WRITE).acl(L).key_specs(&[key(1, RW | DELETE)]).group("list")
         .doc("1.0.0", "O(N+M) where N is the length of the list and M is the number of elements removed.", "Remove elements from a list")
         .args("key:key count:integer element"),
-    Command::new("lpos", -3, lpos).flags(READONLY).acl(L).keys(1, 1, 1).group("list")
+    Command::new("lpos", -3, lpos).flags(READONLY).acl(L).key_specs(&[key(1, RO | ACCESS)]).group("list")
         .doc("6.0.6", "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.", "Return the index of matching elements on a list")
         .args("key:key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]"),
-    Command::new("lmove", 5, lmove).flags(WRITE | DENYOOM).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+    Command::new("lmove", 5, lmove).flags(WRITE | DENYOOM).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]).group("list")
         .doc("6.2.0", "O(1)", "Pop an element from a list, push it to another list and return it")
         .args("source:key destination:key wherefrom:(LEFT | RIGHT) whereto:(LEFT | RIGHT)"),
-    Command::new("rpoplpush", 3, rpoplpush).flags(WRITE | DENYOOM).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+    Command::new("rpoplpush", 3, rpoplpush).flags(WRITE | DENYOOM).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]).group("list")
         .doc("1.2.0", "O(1)", "Remove the last element in a list, prepend it to another list and return it")
         .deprecated("6.2.0", "`LMOVE` with the `RIGHT` and `LEFT` arguments")
         .args("source:key destination:key"),
-    Command::new("lmpop", -4, lmpop).flags(WRITE).acl(L).custom_keys(0, 0, 0, lmpop_keys).key_flags(POP_KEYS).group("list")
+    Command::new("lmpop", -4, lmpop).flags(WRITE).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("list")
         .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list")
         .args("numkeys:integer key:key... where:(LEFT | RIGHT) [COUNT count:integer]"),
-    Command::new("blpop", -3, blpop).flags(WRITE | NOSCRIPT | BLOCKING).acl(L).keys(1, -2, 1).key_flags(POP_KEYS).group("list")
+    Command::new("blpop", -3, blpop).flags(WRITE | NOSCRIPT | BLOCKING).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE).range(-2, 1, 0)]).group("list")
         .doc("2.0.0", "O(N) where N is the number of provided keys.", "Remove and get the first element in a list, or block until one is available")
         .history(&[("6.0.0", "The timeout is a double, not an integer.")])
         .args("key:key... timeout:double"),
-    Command::new("brpop", -3, brpop).flags(WRITE | NOSCRIPT | BLOCKING).acl(L).keys(1, -2, 1).key_flags(POP_KEYS).group("list")
+    Command::new("brpop", -3, brpop).flags(WRITE | NOSCRIPT | BLOCKING).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE).range(-2, 1, 0)]).group("list")
         .doc("2.0.0", "O(N) where N is the number of provided keys.", "Remove and get the last element in a list, or block until one is available")
         .history(&[("6.0.0", "The timeout is a double, not an integer.")])
         .args("key:key... timeout:double"),
-    Command::new("blmove", 6, blmove).flags(WRITE | DENYOOM | NOSCRIPT | BLOCKING).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+    Command::new("blmove", 6, blmove).flags(WRITE | DENYOOM | NOSCRIPT | BLOCKING).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]).group("list")
         .doc("6.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available")
         .args("source:key destination:key wherefrom:(LEFT | RIGHT) whereto:(LEFT | RIGHT) timeout:double"),
-    Command::new("brpoplpush", 4, brpoplpush).flags(WRITE | DENYOOM | NOSCRIPT | BLOCKING).acl(L).keys(1, 2, 1).key_flags(POP_KEYS).group("list")
+    Command::new("brpoplpush", 4, brpoplpush).flags(WRITE | DENYOOM | NOSCRIPT | BLOCKING).acl(L).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]).group("list")
         .doc("2.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available")
         .deprecated("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments")
         .history(&[("6.0.0", "The timeout is a double, not an integer.")])
         .args("source:key destination:key timeout:double"),
-    Command::new("blmpop", -5, blmpop).flags(WRITE | BLOCKING).acl(L).custom_keys(0, 0, 0, blmpop_keys).key_flags(POP_KEYS).group("list")
+    Command::new("blmpop", -5, blmpop).flags(WRITE | BLOCKING).acl(L).key_specs(&[key(2, RW | ACCESS | DELETE).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 2, 3>).group("list")
         .doc("7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list, or block until one is available")
         .args("timeout:double numkeys:integer key:key... where:(LEFT | RIGHT) [COUNT count:integer]"),
 ];
-
-/// Key positions of `numkeys key [key ...]` starting at argv[`at`].
-fn numkeys_positions(argv: &[&[u8]], at: usize) -> Vec<usize> {
-    let n = argv.get(at).and_then(|a| crate::util::num::parse_i64_strict(a)).unwrap_or(0);
-    if n <= 0 {
-        return Vec::new();
-    }
-    (at + 1..(at + 1).saturating_add(n as usize).min(argv.len())).collect()
-}
-
-fn lmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
-    numkeys_positions(argv, 1)
-}
-
-fn blmpop_keys(argv: &[&[u8]]) -> Vec<usize> {
-    numkeys_positions(argv, 2)
-}
 
 // ---------------------------------------------------------------------------
 // Shared helpers

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod hash;
 pub mod hll;
 pub mod keys;
+pub mod keyspec;
 pub mod list;
 pub mod multi;
 pub mod persistence;

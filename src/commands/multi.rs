@@ -11,6 +11,7 @@
 //! The WATCH registry lives in `server::watch`.
 
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::net::client::{Client, MultiState};
@@ -39,8 +40,7 @@ pub const COMMANDS: &[Command] = &[
     Command::new("watch", -2, watch)
         .flags(NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY)
         .acl(T)
-        .keys(1, -1, 1)
-        .key_flags(&["RO"])
+        .key_specs(&[key(1, RO).range(-1, 1, 0)])
         .group("transactions")
         .doc("2.2.0", "O(1) for every key.", "Watch the given keys to determine execution of the MULTI/EXEC block")
         .args("key:key..."),

@@ -3,6 +3,7 @@
 
 use super::args;
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::db::keyspace::event;
@@ -18,10 +19,10 @@ pub const COMMANDS: &[Command] = &[
         .doc("1.0.0", "O(1)", "Asynchronously save the dataset to disk")
         .history(&[("3.2.2", "SCHEDULE option.")])
         .args("[SCHEDULE@3.2.2]"),
-    Command::new("dump", 2, dump).flags(READONLY).acl(K).keys(1, 1, 1).tips(&["nondeterministic_output"])
+    Command::new("dump", 2, dump).flags(READONLY).acl(K).key_specs(&[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])
         .doc("2.6.0", "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).", "Return a serialized version of the value stored at the specified key.")
         .args("key:key"),
-    Command::new("restore", -4, restore).flags(WRITE | DENYOOM).acl(K | acl::DANGEROUS).keys(1, 1, 1).key_flags(&["OW", "update"])
+    Command::new("restore", -4, restore).flags(WRITE | DENYOOM).acl(K | acl::DANGEROUS).key_specs(&[key(1, OW | UPDATE)])
         .doc("2.6.0", "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).", "Create a key using the provided serialized value, previously obtained using DUMP.")
         .history(&[("3.0.0", "REPLACE option."), ("5.0.0", "ABSTTL option."), ("5.0.0", "IDLETIME and FREQ options.")])
         .args("key:key ttl:integer serialized-value [REPLACE@3.0.0] [ABSTTL@5.0.0] [IDLETIME seconds:integer@5.0.0] \

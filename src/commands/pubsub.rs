@@ -4,6 +4,7 @@
 //! `process_command`.
 
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::server::pubsub::{self, Kind};
@@ -26,13 +27,13 @@ pub const COMMANDS: &[Command] = &[
     Command::new("publish", 3, publish).flags(PUBSUB | LOADING | STALE | FAST).acl(P).group("pubsub")
         .doc("2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "Post a message to a channel")
         .args("channel message"),
-    Command::new("ssubscribe", -2, ssubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).keys(1, -1, 1).key_flags(&["not_key"]).group("pubsub")
+    Command::new("ssubscribe", -2, ssubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).key_specs(&[key(1, NOT_KEY).range(-1, 1, 0)]).group("pubsub")
         .doc("7.0.0", "O(N) where N is the number of shard channels to subscribe to.", "Listen for messages published to the given shard channels")
         .args("shardchannel..."),
-    Command::new("sunsubscribe", -1, sunsubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).keys(1, -1, 1).key_flags(&["not_key"]).group("pubsub")
+    Command::new("sunsubscribe", -1, sunsubscribe).flags(PUBSUB | NOSCRIPT | LOADING | STALE).acl(P).key_specs(&[key(1, NOT_KEY).range(-1, 1, 0)]).group("pubsub")
         .doc("7.0.0", "O(N) where N is the number of clients already subscribed to a shard channel.", "Stop listening for messages posted to the given shard channels")
         .args("[shardchannel...]"),
-    Command::new("spublish", 3, spublish).flags(PUBSUB | LOADING | STALE | FAST).acl(P).keys(1, 1, 1).key_flags(&["not_key"]).group("pubsub")
+    Command::new("spublish", 3, spublish).flags(PUBSUB | LOADING | STALE | FAST).acl(P).key_specs(&[key(1, NOT_KEY)]).group("pubsub")
         .doc("7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "Post a message to a shard channel")
         .args("shardchannel message"),
     Command::new("pubsub", -2, container).group("pubsub").doc("2.8.0", "Depends on subcommand.", "A container for Pub/Sub commands").subcommands(&[

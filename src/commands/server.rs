@@ -4,6 +4,7 @@
 
 use super::args;
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use super::{reply_help, subcommand_syntax_error};
@@ -17,15 +18,21 @@ pub const COMMANDS: &[Command] = &[
         .flags(LOADING | STALE | SENTINEL)
         .acl(acl::DANGEROUS)
         .group("server")
+        .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
         .doc("1.0.0", "O(1)", "Returns information and statistics about the server.")
         .history(&[("7.0.0", "Takes several sections.")])
         .args("[section...]"),
-    Command::new("dbsize", 1, dbsize).flags(READONLY | FAST).acl(acl::KEYSPACE).group("server").doc(
-        "1.0.0",
+    Command::new("dbsize", 1, dbsize)
+        .flags(READONLY | FAST)
+        .acl(acl::KEYSPACE)
+        .group("server")
+        .tips(&["request_policy:all_shards", "response_policy:agg_sum"])
+        .doc("1.0.0", "O(1)", "Returns the number of keys in the database."),
+    Command::new("time", 1, time).flags(LOADING | STALE | FAST).group("server").tips(&["nondeterministic_output"]).doc(
+        "2.6.0",
         "O(1)",
-        "Returns the number of keys in the database.",
+        "Returns the server time.",
     ),
-    Command::new("time", 1, time).flags(LOADING | STALE | FAST).group("server").doc("2.6.0", "O(1)", "Returns the server time."),
     Command::new("shutdown", -1, shutdown)
         .flags(ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY)
         .group("server")
@@ -54,6 +61,7 @@ pub const COMMANDS: &[Command] = &[
             Command::new("get", -2, slowlog_get)
                 .flags(ADMIN | LOADING | STALE)
                 .group("server")
+                .tips(&["request_policy:all_nodes", "nondeterministic_output"])
                 .doc("2.2.12", "O(N) where N is the number of entries returned", "Returns the slow log's entries.")
                 .history(&[("4.0.0", "Entries show the client's address and name.")])
                 .args("[count:integer]"),
@@ -62,41 +70,45 @@ pub const COMMANDS: &[Command] = &[
                 "O(1)",
                 "Show helpful text about the different subcommands",
             ),
-            Command::new("len", 2, slowlog_len).flags(ADMIN | LOADING | STALE).group("server").doc(
-                "2.2.12",
-                "O(1)",
-                "Returns the number of entries in the slow log.",
-            ),
-            Command::new("reset", 2, slowlog_reset).flags(ADMIN | LOADING | STALE).group("server").doc(
-                "2.2.12",
-                "O(N) where N is the number of entries in the slowlog",
-                "Clears all entries from the slow log.",
-            ),
+            Command::new("len", 2, slowlog_len)
+                .flags(ADMIN | LOADING | STALE)
+                .group("server")
+                .tips(&["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"])
+                .doc("2.2.12", "O(1)", "Returns the number of entries in the slow log."),
+            Command::new("reset", 2, slowlog_reset)
+                .flags(ADMIN | LOADING | STALE)
+                .group("server")
+                .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+                .doc("2.2.12", "O(N) where N is the number of entries in the slowlog", "Clears all entries from the slow log."),
         ]),
     Command::new("memory", -2, container)
         .group("server")
         .doc("4.0.0", "Depends on subcommand.", "A container for memory diagnostics commands.")
         .subcommands(&[
-            Command::new("doctor", 2, memory_doctor).group("server").doc("4.0.0", "O(1)", "Outputs a memory problems report."),
+            Command::new("doctor", 2, memory_doctor)
+                .group("server")
+                .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
+                .doc("4.0.0", "O(1)", "Outputs a memory problems report."),
             Command::new("help", 2, memory_help).flags(LOADING | STALE).group("server").doc(
                 "4.0.0",
                 "O(1)",
                 "Returns helpful text about the different subcommands.",
             ),
-            Command::new("malloc-stats", 2, memory_malloc_stats).group("server").doc(
-                "4.0.0",
-                "Depends on how much memory is allocated, could be slow",
-                "Returns the allocator statistics.",
-            ),
-            Command::new("purge", 2, memory_purge).group("server").doc(
-                "4.0.0",
-                "Depends on how much memory is allocated, could be slow",
-                "Asks the allocator to release memory.",
-            ),
-            Command::new("stats", 2, memory_stats).group("server").doc("4.0.0", "O(1)", "Returns details about memory usage."),
+            Command::new("malloc-stats", 2, memory_malloc_stats)
+                .group("server")
+                .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
+                .doc("4.0.0", "Depends on how much memory is allocated, could be slow", "Returns the allocator statistics."),
+            Command::new("purge", 2, memory_purge)
+                .group("server")
+                .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+                .doc("4.0.0", "Depends on how much memory is allocated, could be slow", "Asks the allocator to release memory."),
+            Command::new("stats", 2, memory_stats)
+                .group("server")
+                .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
+                .doc("4.0.0", "O(1)", "Returns details about memory usage."),
             Command::new("usage", -3, memory_usage)
                 .flags(READONLY)
-                .keys(2, 2, 1)
+                .key_specs(&[key(2, RO)])
                 .group("server")
                 .doc("4.0.0", "O(N) where N is the number of samples.", "Estimates the memory usage of a key.")
                 .args("key:key [SAMPLES count:integer]"),

@@ -2,6 +2,7 @@
 
 use super::errors::{CmdResult, ReplyError};
 use super::keys::{parse_cursor, parse_scan_options, reply_scan, scan_walk, ScanOptions};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -15,71 +16,62 @@ use crate::util::num::parse_i64_strict;
 const S: u32 = acl::SET;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("sadd", -3, sadd).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).key_flags(&["RW", "insert"]).group("set")
+    Command::new("sadd", -3, sadd).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | INSERT)]).group("set")
         .doc("1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Add one or more members to a set")
         .history(&[("2.4.0", "Takes several members.")])
         .args("key:key member..."),
-    Command::new("srem", -3, srem).flags(WRITE | FAST).acl(S).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("set")
+    Command::new("srem", -3, srem).flags(WRITE | FAST).acl(S).key_specs(&[key(1, RW | DELETE)]).group("set")
         .doc("1.0.0", "O(N) where N is the number of members to be removed.", "Remove one or more members from a set")
         .history(&[("2.4.0", "Takes several members.")])
         .args("key:key member..."),
-    Command::new("smove", 4, smove).flags(WRITE | FAST).acl(S).keys(1, 2, 1).key_flags(&["RW", "access", "delete"]).group("set")
+    Command::new("smove", 4, smove).flags(WRITE | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]).group("set")
         .doc("1.0.0", "O(1)", "Move a member from one set to another")
         .args("source:key destination:key member"),
-    Command::new("sismember", 3, sismember).flags(READONLY | FAST).acl(S).keys(1, 1, 1).group("set")
+    Command::new("sismember", 3, sismember).flags(READONLY | FAST).acl(S).key_specs(&[key(1, RO)]).group("set")
         .doc("1.0.0", "O(1)", "Determine if a given value is a member of a set")
         .args("key:key member"),
-    Command::new("smismember", -3, smismember).flags(READONLY | FAST).acl(S).keys(1, 1, 1).group("set")
+    Command::new("smismember", -3, smismember).flags(READONLY | FAST).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("set")
         .doc("6.2.0", "O(N) where N is the number of elements being checked for membership", "Returns the membership associated with the given elements for a set")
         .args("key:key member..."),
-    Command::new("scard", 2, scard).flags(READONLY | FAST).acl(S).keys(1, 1, 1).group("set")
+    Command::new("scard", 2, scard).flags(READONLY | FAST).acl(S).key_specs(&[key(1, RO)]).group("set")
         .doc("1.0.0", "O(1)", "Get the number of members in a set")
         .args("key:key"),
-    Command::new("smembers", 2, smembers).flags(READONLY).acl(S).keys(1, 1, 1).group("set").tips(&["nondeterministic_output_order"])
+    Command::new("smembers", 2, smembers).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("set").tips(&["nondeterministic_output_order"])
         .doc("1.0.0", "O(N) where N is the set cardinality.", "Get all the members in a set")
         .args("key:key"),
-    Command::new("spop", -2, spop).flags(WRITE | FAST).acl(S).keys(1, 1, 1).key_flags(&["RW", "access", "delete"]).group("set").tips(&["nondeterministic_output"])
+    Command::new("spop", -2, spop).flags(WRITE | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | DELETE)]).group("set").tips(&["nondeterministic_output"])
         .doc("1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", "Remove and return one or multiple random members from a set")
         .history(&[("3.2.0", "Optional count.")])
         .args("key:key [count:integer@3.2.0]"),
-    Command::new("srandmember", -2, srandmember).flags(READONLY).acl(S).keys(1, 1, 1).group("set").tips(&["nondeterministic_output"])
+    Command::new("srandmember", -2, srandmember).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("set").tips(&["nondeterministic_output"])
         .doc("1.0.0", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", "Get one or multiple random members from a set")
         .history(&[("2.6.0", "Optional count.")])
         .args("key:key [count:integer@2.6.0]"),
-    Command::new("sinter", -2, sinter).flags(READONLY).acl(S).keys(1, -1, 1).group("set").tips(&["nondeterministic_output_order"])
+    Command::new("sinter", -2, sinter).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS).range(-1, 1, 0)]).group("set").tips(&["nondeterministic_output_order"])
         .doc("1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "Intersect multiple sets")
         .args("key:key..."),
-    Command::new("sintercard", -3, sintercard).flags(READONLY).acl(S).custom_keys(0, 0, 0, numkeys_keys).group("set")
+    Command::new("sintercard", -3, sintercard).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("set")
         .doc("7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "Intersect multiple sets and return the cardinality of the result")
         .args("numkeys:integer key:key... [LIMIT limit:integer]"),
-    Command::new("sinterstore", -3, sinterstore).flags(WRITE | DENYOOM).acl(S).keys(1, -1, 1).group("set")
+    Command::new("sinterstore", -3, sinterstore).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, RW | UPDATE), key(2, RO | ACCESS).range(-1, 1, 0)]).group("set")
         .doc("1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "Intersect multiple sets and store the resulting set in a key")
         .args("destination:key key:key..."),
-    Command::new("sunion", -2, sunion).flags(READONLY).acl(S).keys(1, -1, 1).group("set").tips(&["nondeterministic_output_order"])
+    Command::new("sunion", -2, sunion).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS).range(-1, 1, 0)]).group("set").tips(&["nondeterministic_output_order"])
         .doc("1.0.0", "O(N) where N is the total number of elements in all given sets.", "Add multiple sets")
         .args("key:key..."),
-    Command::new("sunionstore", -3, sunionstore).flags(WRITE | DENYOOM).acl(S).keys(1, -1, 1).key_flags(&["OW", "update"]).group("set")
+    Command::new("sunionstore", -3, sunionstore).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, OW | UPDATE), key(2, RO | ACCESS).range(-1, 1, 0)]).group("set")
         .doc("1.0.0", "O(N) where N is the total number of elements in all given sets.", "Add multiple sets and store the resulting set in a key")
         .args("destination:key key:key..."),
-    Command::new("sdiff", -2, sdiff).flags(READONLY).acl(S).keys(1, -1, 1).group("set").tips(&["nondeterministic_output_order"])
+    Command::new("sdiff", -2, sdiff).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS).range(-1, 1, 0)]).group("set").tips(&["nondeterministic_output_order"])
         .doc("1.0.0", "O(N) where N is the total number of elements in all given sets.", "Subtract multiple sets")
         .args("key:key..."),
-    Command::new("sdiffstore", -3, sdiffstore).flags(WRITE | DENYOOM).acl(S).keys(1, -1, 1).key_flags(&["OW", "update"]).group("set")
+    Command::new("sdiffstore", -3, sdiffstore).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, OW | UPDATE), key(2, RO | ACCESS).range(-1, 1, 0)]).group("set")
         .doc("1.0.0", "O(N) where N is the total number of elements in all given sets.", "Subtract multiple sets and store the resulting set in a key")
         .args("destination:key key:key..."),
-    Command::new("sscan", -3, sscan).flags(READONLY).acl(S).keys(1, 1, 1).group("set").tips(&["nondeterministic_output"])
+    Command::new("sscan", -3, sscan).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("set").tips(&["nondeterministic_output"])
         .doc("2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate Set elements")
         .args("key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"),
 ];
-
-/// Key positions of `CMD numkeys key [key ...] ...` (SINTERCARD).
-fn numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
-    let n = argv.get(1).and_then(|a| parse_i64_strict(a)).unwrap_or(0);
-    if n < 1 || n as usize > argv.len().saturating_sub(2) {
-        return Vec::new();
-    }
-    (2..2 + n as usize).collect()
-}
 
 // ---------------------------------------------------------------------------
 // Shared helpers

@@ -11,6 +11,7 @@
 //! and the AOF, which replay SORT itself, store the same list.
 
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -21,23 +22,34 @@ use crate::util::num::parse_i64_strict;
 use std::cmp::Ordering;
 
 const SORT_ACL: u32 = acl::SET | acl::SORTEDSET | acl::LIST | acl::DANGEROUS;
+/// Redis's note on the key spec of the BY and GET patterns' keys.
+const BY_GET_NOTES: &str =
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort";
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("sort", -2, sort).flags(WRITE | DENYOOM).acl(SORT_ACL).custom_keys(1, 1, 1, sort_keys).key_flags(&["RO", "access"])
+    Command::new("sort", -2, sort).flags(WRITE | DENYOOM).acl(SORT_ACL)
+        .key_specs(&[
+            key(1, RO | ACCESS),
+            unknown(RO | ACCESS).notes(BY_GET_NOTES),
+            unknown(OW | UPDATE).notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"),
+        ])
+        .getkeys(sort_keys)
         .doc("1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set")
         .args("key:key [BY pattern:pattern#1] [LIMIT offset_count:(offset:integer count:integer)] [GET pattern:pattern#1]... \
                [order:(ASC | DESC)] [sorting=ALPHA] [STORE destination:key]"),
-    Command::new("sort_ro", -2, sort_ro).flags(READONLY).acl(SORT_ACL).custom_keys(1, 1, 1, sort_ro_keys).key_flags(&["RO", "access"])
+    Command::new("sort_ro", -2, sort_ro).flags(READONLY).acl(SORT_ACL)
+        .key_specs(&[key(1, RO | ACCESS), unknown(RO | ACCESS).notes(BY_GET_NOTES)])
+        .getkeys(sort_ro_keys)
         .doc("7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.")
         .args("key:key [BY pattern:pattern#1] [LIMIT offset_count:(offset:integer count:integer)] [GET pattern:pattern#1]... \
                [order:(ASC | DESC)] [sorting=ALPHA]"),
 ];
 
-/// Key positions of SORT (sortGetKeys): the sorted key, and the last
-/// STORE destination. Options with arguments are skipped the way Redis
-/// skips them (LIMIT 2, GET 1, BY 1).
-fn sort_keys(argv: &[&[u8]]) -> Vec<usize> {
-    let mut keys = vec![1];
+/// The keys of SORT (sortGetKeys): the sorted key, and the last STORE
+/// destination, which no key spec can locate. Options with arguments are
+/// skipped the way Redis skips them (LIMIT 2, GET 1, BY 1).
+fn sort_keys(argv: &[&[u8]]) -> Vec<KeyRef> {
+    let mut keys = vec![KeyRef { pos: 1, flags: RO | ACCESS }];
     let mut store = None;
     let mut i = 2;
     while i < argv.len() {
@@ -47,7 +59,7 @@ fn sort_keys(argv: &[&[u8]]) -> Vec<usize> {
         } else if args::is(a, "get") || args::is(a, "by") {
             i += 1;
         } else if args::is(a, "store") && i + 1 < argv.len() {
-            store = Some(i + 1);
+            store = Some(KeyRef { pos: i + 1, flags: OW | UPDATE });
         }
         i += 1;
     }
@@ -55,9 +67,9 @@ fn sort_keys(argv: &[&[u8]]) -> Vec<usize> {
     keys
 }
 
-/// SORT_RO's only key is the sorted one.
-fn sort_ro_keys(_argv: &[&[u8]]) -> Vec<usize> {
-    vec![1]
+/// SORT_RO's only key is the sorted one (sortROGetKeys).
+fn sort_ro_keys(_argv: &[&[u8]]) -> Vec<KeyRef> {
+    vec![KeyRef { pos: 1, flags: RO | ACCESS }]
 }
 
 /// SORT key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern

@@ -2,6 +2,7 @@
 
 use super::args;
 use super::errors::{CmdResult, ReplyError};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::db::keyspace::event;
@@ -12,10 +13,13 @@ use crate::util::num::parse_i64_strict;
 const S: u32 = acl::STRING;
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("get", 2, get).flags(READONLY | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("get", 2, get).flags(READONLY | FAST).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("string")
         .doc("1.0.0", "O(1)", "Returns the string value of a key.")
         .args("key:key"),
-    Command::new("set", -3, set).flags(WRITE | DENYOOM).acl(S).keys(1, 1, 1).key_flags(&["RW", "access", "update", "variable_flags"]).group("string")
+    Command::new("set", -3, set).flags(WRITE | DENYOOM).acl(S)
+        .key_specs(&[key(1, RW | ACCESS | UPDATE | VARIABLE_FLAGS).notes("RW and ACCESS due to the optional `GET` argument")])
+        .getkeys(set_keys)
+        .group("string")
         .doc("1.0.0", "O(1)", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.")
         .history(&[
             ("2.6.12", "EX, PX, NX and XX options."),
@@ -26,70 +30,79 @@ pub const COMMANDS: &[Command] = &[
         .args("key:key value [condition:(NX | XX)@2.6.12] [GET@6.2.0] \
                [expiration:(EX seconds:integer@2.6.12 | PX milliseconds:integer@2.6.12 \
                           | EXAT unix-time-seconds:unix-time@6.2.0 | PXAT unix-time-milliseconds:unix-time@6.2.0 | KEEPTTL@6.0.0)]"),
-    Command::new("setnx", 3, setnx).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("setnx", 3, setnx).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, OW | INSERT)]).group("string")
         .doc("1.0.0", "O(1)", "Set the string value of a key only when the key doesn't exist.")
         .args("key:key value"),
-    Command::new("setex", 4, setex).flags(WRITE | DENYOOM).acl(S).keys(1, 1, 1).group("string")
+    Command::new("setex", 4, setex).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, OW | UPDATE)]).group("string")
         .doc("2.0.0", "O(1)", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.")
         .args("key:key seconds:integer value"),
-    Command::new("psetex", 4, psetex).flags(WRITE | DENYOOM).acl(S).keys(1, 1, 1).group("string")
+    Command::new("psetex", 4, psetex).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, OW | UPDATE)]).group("string")
         .doc("2.6.0", "O(1)", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.")
         .args("key:key milliseconds:integer value"),
-    Command::new("getset", 3, getset).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("getset", 3, getset).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("string")
         .doc("1.0.0", "O(1)", "Returns the previous string value of a key after setting it to a new value.")
         .deprecated("6.2.0", "`SET` with the `!GET` argument")
         .args("key:key value"),
-    Command::new("getdel", 2, getdel).flags(WRITE | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("getdel", 2, getdel).flags(WRITE | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | DELETE)]).group("string")
         .doc("6.2.0", "O(1)", "Returns the string value of a key after deleting the key.")
         .args("key:key"),
-    Command::new("getex", -2, getex).flags(WRITE | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("getex", -2, getex).flags(WRITE | FAST).acl(S)
+        .key_specs(&[key(1, RW | ACCESS | UPDATE).notes("RW and UPDATE because it changes the TTL")])
+        .group("string")
         .doc("6.2.0", "O(1)", "Returns the string value of a key after setting its expiration time.")
         .args("key:key [expiration:(EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time \
                | PXAT unix-time-milliseconds:unix-time | PERSIST)]"),
-    Command::new("mget", -2, mget).flags(READONLY | FAST).acl(S).keys(1, -1, 1).group("string")
+    Command::new("mget", -2, mget).flags(READONLY | FAST).acl(S).key_specs(&[key(1, RO | ACCESS).range(-1, 1, 0)]).group("string").tips(&["request_policy:multi_shard"])
         .doc("1.0.0", "O(N) where N is the number of keys to retrieve.", "Atomically returns the string values of one or more keys.")
         .args("key:key..."),
-    Command::new("mset", -3, mset).flags(WRITE | DENYOOM).acl(S).keys(1, -1, 2).group("string")
+    Command::new("mset", -3, mset).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, OW | UPDATE).range(-1, 2, 0)]).group("string").tips(&["request_policy:multi_shard", "response_policy:all_succeeded"])
         .doc("1.0.1", "O(N) where N is the number of keys to set.", "Atomically creates or modifies the string values of one or more keys.")
         .args("key_value:(key:key value)..."),
-    Command::new("msetnx", -3, msetnx).flags(WRITE | DENYOOM).acl(S).keys(1, -1, 2).group("string")
+    Command::new("msetnx", -3, msetnx).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, OW | INSERT).range(-1, 2, 0)]).group("string").tips(&["request_policy:multi_shard", "response_policy:agg_min"])
         .doc("1.0.1", "O(N) where N is the number of keys to set.", "Atomically modifies the string values of one or more keys only when all keys don't exist.")
         .args("key_value:(key:key value)..."),
-    Command::new("append", 3, append).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("append", 3, append).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | INSERT)]).group("string")
         .doc("2.0.0", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", "Appends a string to the value of a key. Creates the key if it doesn't exist.")
         .args("key:key value"),
-    Command::new("strlen", 2, strlen).flags(READONLY | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("strlen", 2, strlen).flags(READONLY | FAST).acl(S).key_specs(&[key(1, RO)]).group("string")
         .doc("2.2.0", "O(1)", "Returns the length of a string value.")
         .args("key:key"),
-    Command::new("incr", 2, incr).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("incr", 2, incr).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("string")
         .doc("1.0.0", "O(1)", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.")
         .args("key:key"),
-    Command::new("decr", 2, decr).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("decr", 2, decr).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("string")
         .doc("1.0.0", "O(1)", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.")
         .args("key:key"),
-    Command::new("incrby", 3, incrby).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("incrby", 3, incrby).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("string")
         .doc("1.0.0", "O(1)", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.")
         .args("key:key increment:integer"),
-    Command::new("decrby", 3, decrby).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("decrby", 3, decrby).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("string")
         .doc("1.0.0", "O(1)", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.")
         .args("key:key decrement:integer"),
-    Command::new("incrbyfloat", 3, incrbyfloat).flags(WRITE | DENYOOM | FAST).acl(S).keys(1, 1, 1).group("string")
+    Command::new("incrbyfloat", 3, incrbyfloat).flags(WRITE | DENYOOM | FAST).acl(S).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("string")
         .doc("2.6.0", "O(1)", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.")
         .args("key:key increment:double"),
-    Command::new("getrange", 4, getrange).flags(READONLY).acl(S).keys(1, 1, 1).group("string")
+    Command::new("getrange", 4, getrange).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("string")
         .doc("2.4.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", "Returns a substring of the string stored at a key.")
         .args("key:key start:integer end:integer"),
-    Command::new("substr", 4, getrange).flags(READONLY).acl(S).keys(1, 1, 1).group("string")
+    Command::new("substr", 4, getrange).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS)]).group("string")
         .doc("1.0.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", "Returns a substring from a string value.")
         .deprecated("2.0.0", "`GETRANGE`")
         .args("key:key start:integer end:integer"),
-    Command::new("setrange", 4, setrange).flags(WRITE | DENYOOM).acl(S).keys(1, 1, 1).group("string")
+    Command::new("setrange", 4, setrange).flags(WRITE | DENYOOM).acl(S).key_specs(&[key(1, RW | UPDATE)]).group("string")
         .doc("2.2.0", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.")
         .args("key:key offset:integer value"),
-    Command::new("lcs", -3, lcs).flags(READONLY).acl(S).keys(1, 2, 1).group("string")
+    Command::new("lcs", -3, lcs).flags(READONLY).acl(S).key_specs(&[key(1, RO | ACCESS).range(1, 1, 0)]).group("string")
         .doc("7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively", "Finds the longest common substring.")
         .args("key1:key key2:key#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]"),
 ];
+
+/// SET's key (setGetKeys): read and written with GET, else overwritten;
+/// the spec says both (variable_flags), so GETKEYSANDFLAGS asks here.
+fn set_keys(argv: &[&[u8]]) -> Vec<KeyRef> {
+    let get = argv.iter().skip(3).any(|a| args::is(a, "get"));
+    vec![KeyRef { pos: 1, flags: if get { RW | ACCESS | UPDATE } else { OW | UPDATE } }]
+}
 
 /// The bytes of a string key for reading: Ok(None) when missing,
 /// WRONGTYPE when the key holds another type.

@@ -3,9 +3,28 @@
 //! server.c / commands.c.
 //!
 //! A declaration reads as one line:
-//! `Command::new("get", 2, string::get).flags(READONLY | FAST).keys(1, 1, 1)
-//!     .group("string").doc("1.0.0", "O(1)", "Returns the string value of a key.")
-//!     .args("key:key")`
+//! `Command::new("get", 2, string::get).flags(READONLY | FAST)
+//!     .key_specs(&[key(1, RO | ACCESS)]).group("string")
+//!     .doc("1.0.0", "O(1)", "Returns the string value of a key.").args("key:key")`
+//!
+//! # Key specs
+//!
+//! `.key_specs(&[...])` lists where the keys are and how the command uses
+//! them, one spec per group of keys, as Redis's `key_specs`; the builders
+//! (`key`, `keyword`, `unknown`, `.range`, `.keynum`, `.notes`) and flags
+//! (`RO | ACCESS`...) are in keyspec.rs. SMOVE's read `source` and
+//! written `destination`:
+//!
+//! ```text
+//! .key_specs(&[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)])
+//! ```
+//!
+//! Everything else about keys is derived from the specs: COMMAND INFO's
+//! legacy first/last/step and the `movablekeys` flag (at compile time),
+//! and the keys COMMAND GETKEYS finds. Where the specs cannot locate every
+//! key (SORT's STORE), cannot tell the flags (SET's GET) or a bad numkeys
+//! makes them give up (ZUNIONSTORE), `.getkeys(f)` names the command's own
+//! finder, as Redis's getkeys_proc.
 //!
 //! # The argument grammar of `.args`
 //!
@@ -33,8 +52,9 @@
 //! - `[x]` makes one argument optional. `x...` repeats it (`multiple`);
 //!   `[TOKEN x]...` repeats it with its token each time (`multiple_token`).
 //! - After an argument: `@7.0.0` the version that added it, `!2.8.12` the
-//!   version that deprecated it, `#1` its key spec index. Key arguments
-//!   without `#` take one past the highest index used before them.
+//!   version that deprecated it, `#1` its key spec index (into
+//!   `.key_specs`). Key arguments without `#` take one past the highest
+//!   index used before them.
 //!
 //! Spaces separate items and are otherwise free, so long specs break across
 //! lines with a string continuation (`\`), or inside a raw string where a
@@ -46,6 +66,7 @@
 //! replaced_by)` and `.syscmd()` (doc flags `deprecated` and `syscmd`).
 
 use super::errors::CmdResult;
+use super::keyspec::{self, GetKeysProc, KeyRef, KeySpec};
 use super::Ctx;
 
 pub type Handler = fn(&mut Ctx) -> CmdResult;
@@ -74,7 +95,7 @@ pub mod flag {
     pub const NO_ASYNC_LOADING: u32 = 1 << 19;
     pub const PROTECTED: u32 = 1 << 20;
 
-    /// Names in the order Redis prints them.
+    /// Names in the order Redis prints them (addReplyCommandFlags).
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),
         (READONLY, "readonly"),
@@ -89,8 +110,7 @@ pub mod flag {
         (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
-        (MAY_REPLICATE, "may_replicate"),
-        (SENTINEL, "sentinel"),
+        // may_replicate and sentinel are hidden on purpose, as in Redis.
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
         (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
@@ -148,16 +168,6 @@ pub mod acl {
     ];
 }
 
-/// Where a command's keys are.
-#[derive(Clone, Copy)]
-pub enum KeySpec {
-    None,
-    /// first, last (negative counts from the end), step: the legacy triple.
-    Range(i32, i32, i32),
-    /// Keys found by a function (movable keys).
-    Custom(i32, i32, i32, fn(&[&[u8]]) -> Vec<usize>),
-}
-
 pub struct Command {
     /// Lower-case name ("get", or "get" under parent "config").
     pub name: &'static str,
@@ -166,7 +176,12 @@ pub struct Command {
     pub flags: u32,
     /// Categories declared explicitly; implicit ones are added by `acl_categories`.
     pub acl: u32,
-    pub keys: KeySpec,
+    /// Where the keys are and how they are used, in argument order.
+    pub key_specs: &'static [KeySpec],
+    /// (first, last, step) as COMMAND reports them, derived from `key_specs`.
+    pub legacy_range: (i32, i32, i32),
+    /// The command's own key finder, for what its specs cannot say.
+    pub getkeys: Option<GetKeysProc>,
     pub handler: Handler,
     pub group: &'static str,
     pub since: &'static str,
@@ -174,9 +189,6 @@ pub struct Command {
     pub complexity: &'static str,
     pub summary: &'static str,
     pub subcommands: &'static [Command],
-    /// Key-spec flags COMMAND INFO reports ("OW", "update"...); derived
-    /// from the command flags when empty.
-    pub key_flags: &'static [&'static str],
     /// Command tips (COMMAND INFO), e.g. "nondeterministic_output".
     pub tips: &'static [&'static str],
     /// The arguments in the grammar above (COMMAND DOCS `arguments`).
@@ -196,14 +208,15 @@ impl Command {
             arity,
             flags: 0,
             acl: 0,
-            keys: KeySpec::None,
+            key_specs: &[],
+            legacy_range: (0, 0, 0),
+            getkeys: None,
             handler,
             group: "generic",
             since: "1.0.0",
             complexity: "O(1)",
             summary: "",
             subcommands: &[],
-            key_flags: &[],
             tips: &[],
             args: "",
             history: &[],
@@ -211,29 +224,34 @@ impl Command {
             syscmd: false,
         }
     }
-    pub const fn key_flags(mut self, f: &'static [&'static str]) -> Command {
-        self.key_flags = f;
-        self
-    }
     pub const fn tips(mut self, t: &'static [&'static str]) -> Command {
         self.tips = t;
         self
     }
+    /// Adds flags (added, not replaced: `.key_specs` may have set `movablekeys`).
     pub const fn flags(mut self, flags: u32) -> Command {
-        self.flags = flags;
+        self.flags |= flags;
         self
     }
     pub const fn acl(mut self, acl: u32) -> Command {
         self.acl = acl;
         self
     }
-    pub const fn keys(mut self, first: i32, last: i32, step: i32) -> Command {
-        self.keys = KeySpec::Range(first, last, step);
+    /// The key specs (keyspec.rs); the legacy range and `movablekeys`
+    /// follow from them at compile time.
+    pub const fn key_specs(mut self, specs: &'static [KeySpec]) -> Command {
+        let (range, movable) = keyspec::legacy_range(specs);
+        self.key_specs = specs;
+        self.legacy_range = range;
+        if movable {
+            self.flags |= flag::MOVABLE_KEYS;
+        }
         self
     }
-    pub const fn custom_keys(mut self, first: i32, last: i32, step: i32, f: fn(&[&[u8]]) -> Vec<usize>) -> Command {
-        self.keys = KeySpec::Custom(first, last, step, f);
-        self.flags |= flag::MOVABLE_KEYS;
+    /// The function that finds the keys when the specs cannot (SORT's
+    /// STORE) or cannot tell the flags (SET's GET).
+    pub const fn getkeys(mut self, f: GetKeysProc) -> Command {
+        self.getkeys = Some(f);
         self
     }
     pub const fn group(mut self, group: &'static str) -> Command {
@@ -301,42 +319,24 @@ impl Command {
         c
     }
 
-    /// Key-spec flags: declared, or derived from the command flags.
-    pub fn key_spec_flags(&self) -> &'static [&'static str] {
-        if !self.key_flags.is_empty() {
-            self.key_flags
-        } else if self.has(flag::WRITE) {
-            &["RW", "update"]
-        } else {
-            &["RO", "access"]
-        }
+    /// Whether COMMAND GETKEYS can find keys in it (doesCommandHaveKeys).
+    pub fn has_keys(&self) -> bool {
+        self.getkeys.is_some() || self.key_specs.iter().any(|s| s.flags & keyspec::NOT_KEY == 0)
     }
 
-    /// (first, last, step) as COMMAND reports them.
-    pub fn key_range(&self) -> (i32, i32, i32) {
-        match self.keys {
-            KeySpec::None => (0, 0, 0),
-            KeySpec::Range(f, l, s) | KeySpec::Custom(f, l, s, _) => (f, l, s),
-        }
-    }
-
-    /// Positions of the key arguments in `argv`.
-    pub fn key_positions(&self, argv: &[&[u8]]) -> Vec<usize> {
-        match self.keys {
-            KeySpec::None => Vec::new(),
-            KeySpec::Custom(_, _, _, f) => f(argv),
-            KeySpec::Range(first, last, step) => {
-                let argc = argv.len() as i32;
-                let last = if last < 0 { argc + last } else { last };
-                let mut out = Vec::new();
-                let mut i = first;
-                while i <= last && i < argc && step > 0 {
-                    out.push(i as usize);
-                    i += step;
-                }
-                out
+    /// The keys in `argv` (the command name first), with their flags
+    /// (getKeysFromCommandWithSpecs): from the specs when they can be
+    /// followed and their flags hold for every call, else from the
+    /// command's getkeys function. Empty when neither finds any.
+    pub fn keys_in(&self, argv: &[&[u8]]) -> Vec<KeyRef> {
+        let has_spec = self.key_specs.iter().any(|s| s.flags & keyspec::NOT_KEY == 0);
+        let variable_flags = self.key_specs.iter().any(|s| s.flags & keyspec::VARIABLE_FLAGS != 0);
+        if has_spec && !variable_flags {
+            if let Some(keys) = keyspec::keys_from_specs(self.key_specs, argv) {
+                return keys;
             }
         }
+        self.getkeys.map_or_else(Vec::new, |f| f(argv))
     }
 }
 

@@ -11,6 +11,7 @@
 
 use super::errors::{CmdResult, ReplyError};
 use super::keys::{parse_cursor, parse_scan_options, reply_scan, scan_walk, ScanOptions};
+use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::{args, Ctx};
 use crate::db::keyspace::event;
@@ -27,10 +28,9 @@ use crate::util::rand::random_u64;
 use std::collections::HashMap;
 
 const Z: u32 = acl::SORTEDSET;
-const POP_KEYS: &[&str] = &["RW", "access", "delete"];
 
 pub const COMMANDS: &[Command] = &[
-    Command::new("zadd", -4, zadd).flags(WRITE | DENYOOM | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RW", "update"]).group("sorted-set")
+    Command::new("zadd", -4, zadd).flags(WRITE | DENYOOM | FAST).acl(Z).key_specs(&[key(1, RW | UPDATE)]).group("sorted-set")
         .doc("1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set.", "Add one or more members to a sorted set, or update its score if it already exists")
         .history(&[
             ("2.4.0", "Takes several score-member pairs."),
@@ -39,147 +39,121 @@ pub const COMMANDS: &[Command] = &[
         ])
         .args("key:key [condition:(NX | XX)@3.0.2] [comparison:(GT | LT)@6.2.0] [change=CH@3.0.2] \
                [increment=INCR@3.0.2] score_member:(score:double member)..."),
-    Command::new("zincrby", 4, zincrby).flags(WRITE | DENYOOM | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RW", "access", "update"]).group("sorted-set")
+    Command::new("zincrby", 4, zincrby).flags(WRITE | DENYOOM | FAST).acl(Z).key_specs(&[key(1, RW | ACCESS | UPDATE)]).group("sorted-set")
         .doc("1.2.0", "O(log(N)) where N is the number of elements in the sorted set.", "Increment the score of a member in a sorted set")
         .args("key:key increment:integer member"),
-    Command::new("zrem", -3, zrem).flags(WRITE | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("sorted-set")
+    Command::new("zrem", -3, zrem).flags(WRITE | FAST).acl(Z).key_specs(&[key(1, RW | DELETE)]).group("sorted-set")
         .doc("1.2.0", "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.", "Remove one or more members from a sorted set")
         .history(&[("2.4.0", "Takes several members.")])
         .args("key:key member..."),
-    Command::new("zremrangebyrank", 4, zremrangebyrank).flags(WRITE).acl(Z).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("sorted-set")
+    Command::new("zremrangebyrank", 4, zremrangebyrank).flags(WRITE).acl(Z).key_specs(&[key(1, RW | DELETE)]).group("sorted-set")
         .doc("2.0.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set within the given indexes")
         .args("key:key start:integer stop:integer"),
-    Command::new("zremrangebyscore", 4, zremrangebyscore).flags(WRITE).acl(Z).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("sorted-set")
+    Command::new("zremrangebyscore", 4, zremrangebyscore).flags(WRITE).acl(Z).key_specs(&[key(1, RW | DELETE)]).group("sorted-set")
         .doc("1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set within the given scores")
         .args("key:key min:double max:double"),
-    Command::new("zremrangebylex", 4, zremrangebylex).flags(WRITE).acl(Z).keys(1, 1, 1).key_flags(&["RW", "delete"]).group("sorted-set")
+    Command::new("zremrangebylex", 4, zremrangebylex).flags(WRITE).acl(Z).key_specs(&[key(1, RW | DELETE)]).group("sorted-set")
         .doc("2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set between the given lexicographical range")
         .args("key:key min max"),
-    Command::new("zunionstore", -4, zunionstore).flags(WRITE | DENYOOM).acl(Z).custom_keys(1, 1, 1, store_numkeys_keys).key_flags(&["OW", "update"]).group("sorted-set")
+    Command::new("zunionstore", -4, zunionstore).flags(WRITE | DENYOOM).acl(Z).key_specs(&[key(1, OW | UPDATE), key(2, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<1, 2, 3>).group("sorted-set")
         .doc("2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", "Add multiple sorted sets and store the resulting sorted set in a new key")
         .args("destination:key numkeys:integer key:key... [WEIGHTS weight:integer...] [AGGREGATE aggregate:(SUM | MIN | MAX)]"),
-    Command::new("zinterstore", -4, zinterstore).flags(WRITE | DENYOOM).acl(Z).custom_keys(1, 1, 1, store_numkeys_keys).key_flags(&["OW", "update"]).group("sorted-set")
+    Command::new("zinterstore", -4, zinterstore).flags(WRITE | DENYOOM).acl(Z).key_specs(&[key(1, OW | UPDATE), key(2, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<1, 2, 3>).group("sorted-set")
         .doc("2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", "Intersect multiple sorted sets and store the resulting sorted set in a new key")
         .args("destination:key numkeys:integer key:key... [WEIGHTS weight:integer...] [AGGREGATE aggregate:(SUM | MIN | MAX)]"),
-    Command::new("zdiffstore", -4, zdiffstore).flags(WRITE | DENYOOM).acl(Z).custom_keys(1, 1, 1, store_numkeys_keys).key_flags(&["OW", "update"]).group("sorted-set")
+    Command::new("zdiffstore", -4, zdiffstore).flags(WRITE | DENYOOM).acl(Z).key_specs(&[key(1, OW | UPDATE), key(2, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<1, 2, 3>).group("sorted-set")
         .doc("6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "Subtract multiple sorted sets and store the resulting sorted set in a new key")
         .args("destination:key numkeys:integer key:key..."),
-    Command::new("zunion", -3, zunion).flags(READONLY).acl(Z).custom_keys(0, 0, 0, numkeys_keys).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zunion", -3, zunion).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("sorted-set")
         .doc("6.2.0", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", "Add multiple sorted sets")
         .args("numkeys:integer key:key... [WEIGHTS weight:integer...] [AGGREGATE aggregate:(SUM | MIN | MAX)] [WITHSCORES]"),
-    Command::new("zinter", -3, zinter).flags(READONLY).acl(Z).custom_keys(0, 0, 0, numkeys_keys).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zinter", -3, zinter).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("sorted-set")
         .doc("6.2.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", "Intersect multiple sorted sets")
         .args("numkeys:integer key:key... [WEIGHTS weight:integer...] [AGGREGATE aggregate:(SUM | MIN | MAX)] [WITHSCORES]"),
-    Command::new("zintercard", -3, zintercard).flags(READONLY).acl(Z).custom_keys(0, 0, 0, numkeys_keys).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zintercard", -3, zintercard).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("sorted-set")
         .doc("7.0.0", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", "Intersect multiple sorted sets and return the cardinality of the result")
         .args("numkeys:integer key:key... [LIMIT limit:integer]"),
-    Command::new("zdiff", -3, zdiff).flags(READONLY).acl(Z).custom_keys(0, 0, 0, numkeys_keys).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zdiff", -3, zdiff).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("sorted-set")
         .doc("6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "Subtract multiple sorted sets")
         .args("numkeys:integer key:key... [WITHSCORES]"),
-    Command::new("zrange", -4, zrange).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrange", -4, zrange).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "Return a range of members in a sorted set")
         .history(&[("6.2.0", "REV, BYSCORE, BYLEX and LIMIT options.")])
         .args("key:key start stop [sortby:(BYSCORE | BYLEX)@6.2.0] [REV@6.2.0] \
                [LIMIT offset_count:(offset:integer count:integer)@6.2.0] [WITHSCORES]"),
-    Command::new("zrangestore", -5, zrangestore).flags(WRITE | DENYOOM).acl(Z).keys(1, 2, 1).key_flags(&["OW", "update"]).group("sorted-set")
+    Command::new("zrangestore", -5, zrangestore).flags(WRITE | DENYOOM).acl(Z).key_specs(&[key(1, OW | UPDATE), key(2, RO | ACCESS)]).group("sorted-set")
         .doc("6.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.", "Store a range of members from sorted set into another key")
         .args("dst:key src:key min max [sortby:(BYSCORE | BYLEX)] [REV] [LIMIT offset_count:(offset:integer count:integer)]"),
-    Command::new("zrangebyscore", -4, zrangebyscore).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrangebyscore", -4, zrangebyscore).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("1.0.5", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by score")
         .deprecated("6.2.0", "`ZRANGE` with the `BYSCORE` argument")
         .history(&[("2.0.0", "WITHSCORES option.")])
         .args("key:key min:double max:double [WITHSCORES@2.0.0] [LIMIT offset_count:(offset:integer count:integer)]"),
-    Command::new("zrevrangebyscore", -4, zrevrangebyscore).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrevrangebyscore", -4, zrevrangebyscore).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by score, with scores ordered from high to low")
         .deprecated("6.2.0", "`ZRANGE` with the `REV` and `BYSCORE` arguments")
         .history(&[("2.1.6", "Exclusive min and max.")])
         .args("key:key max:double min:double [WITHSCORES] [LIMIT offset_count:(offset:integer count:integer)]"),
-    Command::new("zrangebylex", -4, zrangebylex).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrangebylex", -4, zrangebylex).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by lexicographical range")
         .deprecated("6.2.0", "`ZRANGE` with the `BYLEX` argument")
         .args("key:key min max [LIMIT offset_count:(offset:integer count:integer)]"),
-    Command::new("zrevrangebylex", -4, zrevrangebylex).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrevrangebylex", -4, zrevrangebylex).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.")
         .deprecated("6.2.0", "`ZRANGE` with the `REV` and `BYLEX` arguments")
         .args("key:key max min [LIMIT offset_count:(offset:integer count:integer)]"),
-    Command::new("zcount", 4, zcount).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zcount", 4, zcount).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Count the members in a sorted set with scores within the given values")
         .args("key:key min:double max:double"),
-    Command::new("zlexcount", 4, zlexcount).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zlexcount", 4, zlexcount).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.8.9", "O(log(N)) with N being the number of elements in the sorted set.", "Count the number of members in a sorted set between a given lexicographical range")
         .args("key:key min max"),
-    Command::new("zrevrange", -4, zrevrange).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrevrange", -4, zrevrange).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "Return a range of members in a sorted set, by index, with scores ordered from high to low")
         .deprecated("6.2.0", "`ZRANGE` with the `REV` argument")
         .args("key:key start:integer stop:integer [WITHSCORES]"),
-    Command::new("zcard", 2, zcard).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO"]).group("sorted-set")
+    Command::new("zcard", 2, zcard).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO)]).group("sorted-set")
         .doc("1.2.0", "O(1)", "Get the number of members in a sorted set")
         .args("key:key"),
-    Command::new("zscore", 3, zscore).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zscore", 3, zscore).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("1.2.0", "O(1)", "Get the score associated with the given member in a sorted set")
         .args("key:key member"),
-    Command::new("zmscore", -3, zmscore).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zmscore", -3, zmscore).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("6.2.0", "O(N) where N is the number of members being requested.", "Get the score associated with the given members in a sorted set")
         .args("key:key member..."),
-    Command::new("zrank", 3, zrank).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrank", 3, zrank).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.0.0", "O(log(N))", "Determine the index of a member in a sorted set")
         .args("key:key member"),
-    Command::new("zrevrank", 3, zrevrank).flags(READONLY | FAST).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set")
+    Command::new("zrevrank", 3, zrevrank).flags(READONLY | FAST).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set")
         .doc("2.0.0", "O(log(N))", "Determine the index of a member in a sorted set, with scores ordered from high to low")
         .args("key:key member"),
-    Command::new("zscan", -3, zscan).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set").tips(&["nondeterministic_output"])
+    Command::new("zscan", -3, zscan).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set").tips(&["nondeterministic_output"])
         .doc("2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate sorted sets elements and associated scores")
         .args("key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"),
-    Command::new("zpopmin", -2, zpopmin).flags(WRITE | FAST).acl(Z).keys(1, 1, 1).key_flags(POP_KEYS).group("sorted-set")
+    Command::new("zpopmin", -2, zpopmin).flags(WRITE | FAST).acl(Z).key_specs(&[key(1, RW | ACCESS | DELETE)]).group("sorted-set")
         .doc("5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with the lowest scores in a sorted set")
         .args("key:key [count:integer]"),
-    Command::new("zpopmax", -2, zpopmax).flags(WRITE | FAST).acl(Z).keys(1, 1, 1).key_flags(POP_KEYS).group("sorted-set")
+    Command::new("zpopmax", -2, zpopmax).flags(WRITE | FAST).acl(Z).key_specs(&[key(1, RW | ACCESS | DELETE)]).group("sorted-set")
         .doc("5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with the highest scores in a sorted set")
         .args("key:key [count:integer]"),
-    Command::new("zmpop", -4, zmpop).flags(WRITE).acl(Z).custom_keys(0, 0, 0, numkeys_keys).key_flags(POP_KEYS).group("sorted-set")
+    Command::new("zmpop", -4, zmpop).flags(WRITE).acl(Z).key_specs(&[key(1, RW | ACCESS | DELETE).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 1, 2>).group("sorted-set")
         .doc("7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set")
         .args("numkeys:integer key:key... where:(MIN | MAX) [COUNT count:integer]"),
-    Command::new("bzpopmin", -3, bzpopmin).flags(WRITE | NOSCRIPT | BLOCKING | FAST).acl(Z).keys(1, -2, 1).key_flags(POP_KEYS).group("sorted-set")
+    Command::new("bzpopmin", -3, bzpopmin).flags(WRITE | NOSCRIPT | BLOCKING | FAST).acl(Z).key_specs(&[key(1, RW | ACCESS | DELETE).range(-2, 1, 0)]).group("sorted-set")
         .doc("5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available")
         .history(&[("6.0.0", "The timeout is a double, not an integer.")])
         .args("key:key... timeout:double"),
-    Command::new("bzpopmax", -3, bzpopmax).flags(WRITE | NOSCRIPT | BLOCKING | FAST).acl(Z).keys(1, -2, 1).key_flags(POP_KEYS).group("sorted-set")
+    Command::new("bzpopmax", -3, bzpopmax).flags(WRITE | NOSCRIPT | BLOCKING | FAST).acl(Z).key_specs(&[key(1, RW | ACCESS | DELETE).range(-2, 1, 0)]).group("sorted-set")
         .doc("5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available")
         .history(&[("6.0.0", "The timeout is a double, not an integer.")])
         .args("key:key... timeout:double"),
-    Command::new("bzmpop", -5, bzmpop).flags(WRITE | BLOCKING).acl(Z).custom_keys(0, 0, 0, blocking_numkeys_keys).key_flags(POP_KEYS).group("sorted-set")
+    Command::new("bzmpop", -5, bzmpop).flags(WRITE | BLOCKING).acl(Z).key_specs(&[key(2, RW | ACCESS | DELETE).keynum(0, 1, 1)]).getkeys(numkeys_keys::<0, 2, 3>).group("sorted-set")
         .doc("7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set or block until one is available")
         .args("timeout:double numkeys:integer key:key... where:(MIN | MAX) [COUNT count:integer]"),
-    Command::new("zrandmember", -2, zrandmember).flags(READONLY).acl(Z).keys(1, 1, 1).key_flags(&["RO", "access"]).group("sorted-set").tips(&["nondeterministic_output"])
+    Command::new("zrandmember", -2, zrandmember).flags(READONLY).acl(Z).key_specs(&[key(1, RO | ACCESS)]).group("sorted-set").tips(&["nondeterministic_output"])
         .doc("6.2.0", "O(N) where N is the number of elements returned", "Get one or multiple random elements from a sorted set")
         .args("key:key [options:(count:integer [WITHSCORES])]"),
 ];
-
-/// Key positions of `numkeys key [key ...]` starting at argv[`at`].
-fn numkeys_positions(argv: &[&[u8]], at: usize) -> Vec<usize> {
-    let n = argv.get(at).and_then(|a| parse_i64_strict(a)).unwrap_or(0);
-    if n <= 0 {
-        return Vec::new();
-    }
-    (at + 1..(at + 1).saturating_add(n as usize).min(argv.len())).collect()
-}
-
-/// ZUNION/ZINTER/ZDIFF/ZINTERCARD/ZMPOP: `CMD numkeys key...`.
-fn numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
-    numkeys_positions(argv, 1)
-}
-
-/// BZMPOP: `BZMPOP timeout numkeys key...`.
-fn blocking_numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
-    numkeys_positions(argv, 2)
-}
-
-/// The *STORE forms: the destination, then `numkeys key...`.
-fn store_numkeys_keys(argv: &[&[u8]]) -> Vec<usize> {
-    let mut v = vec![1];
-    v.extend(numkeys_positions(argv, 2));
-    v
-}
 
 // ---------------------------------------------------------------------------
 // Shared helpers

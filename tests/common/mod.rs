@@ -316,6 +316,48 @@ pub fn esc(b: &[u8]) -> String {
     b.escape_ascii().to_string()
 }
 
+/// A parsed reply, with RESP3's types kept apart, for tests that compare
+/// structured replies (COMMAND INFO, COMMAND DOCS) field by field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum V {
+    Bulk(String),
+    Status(String),
+    Error(String),
+    Int(i64),
+    Null,
+    Array(Vec<V>),
+    Set(Vec<V>),
+    Map(Vec<(V, V)>),
+    /// What a test put in place of a text it does not compare (our own prose).
+    Prose,
+}
+
+/// Parses the reply at `b[*i..]` and moves `i` past it.
+pub fn parse(b: &[u8], i: &mut usize) -> V {
+    let end = *i + b[*i..].windows(2).position(|w| w == b"\r\n").expect("a complete line");
+    let (kind, head) = (b[*i], String::from_utf8_lossy(&b[*i + 1..end]).into_owned());
+    *i = end + 2;
+    if matches!(kind, b'$' | b'*') && head == "-1" {
+        return V::Null;
+    }
+    let n = || head.parse::<usize>().unwrap_or_else(|_| panic!("length {:?}", head));
+    match kind {
+        b'+' => V::Status(head),
+        b'-' => V::Error(head),
+        b':' => V::Int(head.parse().unwrap()),
+        b'_' => V::Null,
+        b'$' => {
+            let body = String::from_utf8_lossy(&b[*i..*i + n()]).into_owned();
+            *i += n() + 2;
+            V::Bulk(body)
+        }
+        b'*' => V::Array((0..n()).map(|_| parse(b, i)).collect()),
+        b'~' => V::Set((0..n()).map(|_| parse(b, i)).collect()),
+        b'%' => V::Map((0..n()).map(|_| (parse(b, i), parse(b, i))).collect()),
+        _ => panic!("unexpected reply type in {}", esc(b)),
+    }
+}
+
 /// A raw TCP client: sends bytes, reads exact byte counts, whole RESP
 /// replies, or everything until the server closes. Every read has a
 /// timeout; running out of time panics with what arrived so far.
