@@ -172,7 +172,14 @@ pub fn decompress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             if op + run > out_len || ip + run > input.len() {
                 return None;
             }
-            out[op..op + run].copy_from_slice(&input[ip..ip + run]);
+            if op + 32 <= out_len && ip + 32 <= input.len() {
+                // A fixed 32-byte copy (the longest run) is two vector
+                // moves instead of a memcpy call; the bytes past `run` are
+                // overwritten by what follows.
+                out[op..op + 32].copy_from_slice(&input[ip..ip + 32]);
+            } else {
+                out[op..op + run].copy_from_slice(&input[ip..ip + run]);
+            }
             op += run;
             ip += run;
         } else {
@@ -192,6 +199,13 @@ pub fn decompress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             let n = len + 2;
             if op + n > out_len || back > op {
                 return None;
+            }
+            if n <= 16 && back >= 16 && op + 16 <= out_len {
+                // Short, non-overlapping match: a fixed 16-byte copy, as above.
+                let (done, rest) = out.split_at_mut(op);
+                rest[..16].copy_from_slice(&done[op - back..op - back + 16]);
+                op += n;
+                continue;
             }
             let window = &mut out[op - back..op + n];
             if back >= n {

@@ -730,9 +730,8 @@ fn scan_pairs(raw: Vec<u8>, zset: bool) -> Option<(Listpack, PairsShape)> {
         return None;
     }
     shape.pairs = n / 2;
-    hashes.sort_unstable();
     let lp = Listpack::from_validated(raw);
-    if hashes.windows(2).any(|w| w[0] == w[1]) {
+    if any_equal(&mut hashes) {
         let mut seen = HashSet::new();
         if !lp.iter().step_by(2).all(|e| seen.insert(e.to_vec())) {
             return None;
@@ -884,6 +883,29 @@ pub fn zipmap_pairs(zm: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
         return None;
     }
     Some(out)
+}
+
+/// Are two of the hashes equal? Up to 128 (every listpack within the
+/// default thresholds) go into a small open-addressing table on the stack;
+/// more are sorted.
+fn any_equal(hashes: &mut [u64]) -> bool {
+    if hashes.len() <= 128 {
+        let mut table = [0u64; 256];
+        for &h in hashes.iter() {
+            let h = h | 1; // 0 marks an empty slot
+            let mut i = (h >> 32) as usize & 255;
+            while table[i] != 0 {
+                if table[i] == h {
+                    return true;
+                }
+                i = (i + 1) & 255;
+            }
+            table[i] = h;
+        }
+        return false;
+    }
+    hashes.sort_unstable();
+    hashes.windows(2).any(|w| w[0] == w[1])
 }
 
 /// Decodes one value of type `t` (rdbLoadObject). `Ok(None)` is an empty

@@ -67,10 +67,12 @@ impl<'a> ListpackOrder<'a> {
     pub fn pair(&mut self, member: LpValue<'a>, score: Option<LpValue<'a>>) -> bool {
         let score = match score {
             Some(LpValue::Int(n)) => n as f64,
-            Some(LpValue::Str(t)) => match std::str::from_utf8(t).ok().and_then(|t| t.parse::<f64>().ok()) {
-                Some(v) if !v.is_nan() => v,
-                _ => return false,
-            },
+            Some(LpValue::Str(t)) => {
+                match crate::util::num::parse_plain_decimal(t).or_else(|| std::str::from_utf8(t).ok().and_then(|t| t.parse::<f64>().ok())) {
+                    Some(v) if !v.is_nan() => v,
+                    _ => return false,
+                }
+            }
             None => return false,
         };
         if let Some((ps, pm)) = self.prev {

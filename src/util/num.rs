@@ -85,10 +85,48 @@ pub fn push_u64(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&tmp[i..]);
 }
 
+/// The common plain decimal (`-12.5`, `3`, at most 15 digits) as strtod
+/// reads it, without the general parser: such a mantissa and power of ten
+/// are exact doubles, so one division is correctly rounded (Clinger's fast
+/// path). None for anything else (exponents, `inf`, long numbers), which
+/// the caller hands to the general parser.
+#[inline]
+pub fn parse_plain_decimal(s: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut count = 0;
+    let mut frac: Option<usize> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + (c - b'0') as u64;
+                count += 1;
+            }
+            b'.' if frac.is_none() && i > 0 && i + 1 < digits.len() => frac = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    if count > 15 {
+        return None;
+    }
+    let v = mantissa as f64 / POW10[frac.unwrap_or(0)];
+    Some(if neg { -v } else { v })
+}
+
 /// Parses a double as Redis's string2d/strtod: no leading space, nothing
 /// after the number, no NaN, no overflow to infinity (an explicit "inf" is
 /// fine), no underflow to zero.
 pub fn parse_f64(s: &[u8]) -> Option<f64> {
+    if let Some(v) = parse_plain_decimal(s) {
+        return Some(v);
+    }
     if s.is_empty() || s[0].is_ascii_whitespace() {
         return None;
     }
@@ -258,6 +296,39 @@ pub fn incr_long_double(cur: Option<&[u8]>, incr: &[u8]) -> Result<Vec<u8>, LdIn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut cases: Vec<String> = ["0", "-0", "1.5", "-12.25", "007", "0.1", "999999999999999", "123456789.012345", "3.14159"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 15 + 1) as usize;
+            let m = (seed >> 8) % 10u64.pow(digits as u32);
+            let mut t = format!("{:0width$}", m, width = digits);
+            let point = ((seed >> 4) % (digits as u64 + 1)) as usize;
+            if point > 0 && point < digits {
+                t.insert(point, '.');
+            }
+            if seed & 1 == 1 {
+                t.insert(0, '-');
+            }
+            cases.push(t);
+        }
+        for t in &cases {
+            let want: f64 = t.parse().unwrap();
+            let got = parse_plain_decimal(t.as_bytes()).unwrap_or_else(|| panic!("{t} not taken"));
+            assert_eq!(got.to_bits(), want.to_bits(), "{t}");
+        }
+        for t in ["", "-", "1e5", "inf", "1.", ".5", "+1", "1.2.3", "1234567890123456", "0x10", " 1"] {
+            assert!(parse_plain_decimal(t.as_bytes()).is_none(), "{t}");
+        }
+    }
 
     #[test]
     fn strict_integers() {
