@@ -368,17 +368,38 @@ impl Listpack {
         let mut p = HEADER_SIZE;
         let mut n: usize = 0;
         while p < end {
-            let l = encoded_size(raw, p).ok_or(LpError::BadEncoding(p))?;
-            let size = entry_size(l);
-            if p.checked_add(size).is_none_or(|e| e > end) {
-                return Err(LpError::EntryOverflow(p));
-            }
-            let back = decode_backlen(raw, p + size - 1).ok_or(LpError::BackLenMismatch(p))?;
-            if back != l {
-                return Err(LpError::BackLenMismatch(p));
-            }
+            let b = raw[p];
+            let (l, size) = if b < 0xC0 {
+                // The common small entries (a 7-bit integer, a string of up
+                // to 63 bytes) in one step: their backlen is one byte that
+                // must equal the encoded size.
+                let l = if b < 0x80 { 1 } else { 1 + (b & 0x3F) as usize };
+                if p + l >= end {
+                    return Err(LpError::EntryOverflow(p));
+                }
+                if raw[p + l] as usize != l {
+                    return Err(LpError::BackLenMismatch(p));
+                }
+                (l, l + 1)
+            } else {
+                let l = encoded_size(raw, p).ok_or(LpError::BadEncoding(p))?;
+                let size = entry_size(l);
+                if p.checked_add(size).is_none_or(|e| e > end) {
+                    return Err(LpError::EntryOverflow(p));
+                }
+                let back = decode_backlen(raw, p + size - 1).ok_or(LpError::BackLenMismatch(p))?;
+                if back != l {
+                    return Err(LpError::BackLenMismatch(p));
+                }
+                (l, size)
+            };
             if let Some(f) = f.as_mut() {
-                if !f(value_at(raw, p)) {
+                let v = match b {
+                    0..0x80 => LpValue::Int(b as i64),
+                    0x80..0xC0 => LpValue::Str(&raw[p + 1..p + l]),
+                    _ => value_at(raw, p),
+                };
+                if !f(v) {
                     return Err(LpError::Rejected(p));
                 }
             }
