@@ -6,11 +6,7 @@
 
 mod common;
 
-use common::{parse, Raw, RealRedis, Server, V};
-
-/// Commands Redis 7.0.15 does not have (Redis 7.2 additions ferrodis
-/// implements): nothing to compare them with.
-const NEWER_THAN_7_0: &[&str] = &["client|no-touch", "client|setinfo"];
+use common::{command_list, connect_resp as connect, parse, Raw, RealRedis, Server, NEWER_THAN_7_0, V};
 
 /// The (key, value) pairs of a map: a RESP3 map or a RESP2 flat array.
 fn pairs(v: &mut V) -> Vec<(&V, &mut V)> {
@@ -62,23 +58,11 @@ fn docs(raw: &mut Raw, name: &str) -> Option<V> {
     Some(entry)
 }
 
-fn connect(port: u16, resp: u8) -> Raw {
-    let mut raw = Raw::connect(port);
-    if resp == 3 {
-        raw.call(&["HELLO", "3"]);
-    }
-    raw
-}
-
 #[test]
 fn command_docs_match_redis_for_every_command() {
     let ours = Server::start();
     let redis = RealRedis::start();
-    let mut names: Vec<String> = match parse(&Raw::connect(ours.port()).call(&["COMMAND", "LIST"]), &mut 0) {
-        V::Array(names) => names.into_iter().map(|n| if let V::Bulk(n) = n { n } else { panic!("{:?}", n) }).collect(),
-        other => panic!("COMMAND LIST: {:?}", other),
-    };
-    names.sort();
+    let names = command_list(ours.port());
     assert!(names.len() > 200, "COMMAND LIST has {} names", names.len());
     let mut mismatches = Vec::new();
     let mut compared = 0;

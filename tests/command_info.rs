@@ -7,24 +7,11 @@
 
 mod common;
 
-use common::{esc, parse, Raw, RealRedis, Server, V};
-
-/// Commands Redis 7.0.15 does not have (Redis 7.2 additions ferrodis
-/// implements): nothing to compare them with, and left out of their
-/// parent's subcommand list before comparing it.
-const NEWER_THAN_7_0: &[&str] = &["client|no-touch", "client|setinfo"];
+use common::{command_list, connect_resp as connect, esc, parse, Raw, RealRedis, Server, NEWER_THAN_7_0, V};
 
 /// Subcommands of commands ferrodis has that it does not implement yet:
 /// left out of Redis's subcommand list before comparing it.
 const NOT_IN_FERRODIS_YET: &[&str] = &["client|tracking"];
-
-fn connect(port: u16, resp: u8) -> Raw {
-    let mut raw = Raw::connect(port);
-    if resp == 3 {
-        raw.call(&["HELLO", "3"]);
-    }
-    raw
-}
 
 /// COMMAND INFO for one name: the entry, or None when the server does
 /// not know the command.
@@ -55,15 +42,6 @@ fn normalize_subcommands(entry: &mut V) {
     };
     subs.retain(|sub| !NEWER_THAN_7_0.contains(&name(sub).as_str()) && !NOT_IN_FERRODIS_YET.contains(&name(sub).as_str()));
     subs.sort_by_key(name);
-}
-
-fn command_list(port: u16) -> Vec<String> {
-    let mut names: Vec<String> = match parse(&Raw::connect(port).call(&["COMMAND", "LIST"]), &mut 0) {
-        V::Array(names) => names.into_iter().map(|n| if let V::Bulk(n) = n { n } else { panic!("{:?}", n) }).collect(),
-        other => panic!("COMMAND LIST: {:?}", other),
-    };
-    names.sort();
-    names
 }
 
 #[test]
