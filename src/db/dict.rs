@@ -181,6 +181,26 @@ impl<V> Dict<V> {
         self.link_new(key, val, hash);
     }
 
+    /// Adds `key` with `val` unless it is present (hashing it once);
+    /// returns whether it was added.
+    pub fn insert_if_absent(&mut self, key: &[u8], val: V) -> bool {
+        self.rehash_step();
+        let hash = hash_bytes(key);
+        if self.find_mut(key, hash).is_some() {
+            return false;
+        }
+        self.link_new(Key::new(key), val, hash);
+        true
+    }
+
+    /// Sizes an empty dict for `n` elements at once (dictExpand), so that
+    /// filling it with a known count (RDB loading) does not rehash on the way.
+    pub fn expand(&mut self, n: usize) {
+        if self.used[0] == 0 && self.tables[0].is_empty() {
+            self.resize_to(n);
+        }
+    }
+
     /// Sets `key` to `val`, returning the previous value; hashes the key once.
     pub fn insert(&mut self, key: &[u8], val: V) -> Option<V> {
         self.rehash_step();
@@ -479,6 +499,23 @@ mod tests {
 
     fn key(i: usize) -> Vec<u8> {
         format!("key:{}", i).into_bytes()
+    }
+
+    #[test]
+    fn insert_if_absent_adds_once_and_expand_presizes() {
+        let mut d: Dict<()> = Dict::new();
+        d.expand(100);
+        let size = d.tables[0].len();
+        assert_eq!(size, 128);
+        for i in 0..100 {
+            assert!(d.insert_if_absent(format!("m{i}").as_bytes(), ()));
+        }
+        assert!(!d.insert_if_absent(b"m7", ()));
+        assert_eq!(d.len(), 100);
+        assert_eq!(d.tables[0].len(), size, "no growth while filling a presized table");
+        assert!(d.rehash_idx.is_none());
+        d.expand(1000); // not empty: no effect
+        assert_eq!(d.tables[0].len(), size);
     }
 
     #[test]

@@ -522,18 +522,21 @@ impl<R: Read> Reader<R> {
         Ok(b)
     }
 
-    /// `n` bytes, allocated as they arrive: a corrupt length cannot make us
-    /// allocate more than the file holds.
+    /// `n` bytes, allocated a megabyte at a time as they arrive: a corrupt
+    /// length cannot make us allocate more than the file holds. Each chunk
+    /// is one exact read into the vector (no probing reads).
     fn bytes(&mut self, n: u64) -> Result<Vec<u8>, LoadError> {
-        let mut v = Vec::with_capacity(n.min(1 << 20) as usize);
-        let got = (&mut self.r).take(n).read_to_end(&mut v);
-        self.pos += v.len() as u64;
-        self.crc = crc64(self.crc, &v);
-        match got {
-            Ok(k) if k as u64 == n => Ok(v),
-            Ok(_) => bail!(self, Eof, "Unexpected EOF reading RDB file"),
-            Err(e) => bail!(self, Io, "{}", e),
+        const CHUNK: u64 = 1 << 20;
+        let mut v = Vec::with_capacity(n.min(CHUNK) as usize);
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(CHUNK) as usize;
+            let at = v.len();
+            v.resize(at + k, 0);
+            self.fill(&mut v[at..])?;
+            left -= k as u64;
         }
+        Ok(v)
     }
 
     /// rdbLoadLenByRef: (length or special encoding, is_encoded).
@@ -968,12 +971,16 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
         ty::SET => {
             let n = rd.read_len()?;
             let max = cfg.set_max_intset_entries;
-            let mut s = Set::new();
-            if n as usize > max {
-                s.convert_to_hashtable();
-            }
+            // Sized up front for the count, as rdbLoadObject does; a lying
+            // count cannot reserve more than a million slots before the
+            // members are actually read.
+            let mut s = if n as usize > max { Set::new_hashtable(n.min(1 << 20) as usize) } else { Set::new() };
+            let sized = n.min(1 << 20) as usize;
             for _ in 0..n {
                 let m = rd.string()?;
+                if matches!(s, Set::Intset(_)) && parse_i64_strict(&m).is_none() {
+                    s.convert_to_hashtable_for(sized);
+                }
                 if !s.add(&m, max) {
                     bail!(rd, Corrupt, "Duplicate set members detected");
                 }
@@ -1189,8 +1196,14 @@ pub fn load_snapshot_progress<R: Read>(
                 continue;
             }
             op::RESIZEDB => {
-                rd.read_len()?;
-                rd.read_len()?;
+                // Size the tables for what follows, as Redis does, so the
+                // load does not rehash its way up; a lying size reserves
+                // at most 4M slots.
+                let keys = rd.read_len()?;
+                let expires = rd.read_len()?;
+                const MOST: u64 = 1 << 22;
+                dbs[db].dict.expand(keys.min(MOST) as usize);
+                dbs[db].expires.expand(expires.min(MOST) as usize);
                 continue;
             }
             op::AUX => {

@@ -72,13 +72,11 @@ impl MemberTable {
     }
 
     fn insert(&mut self, m: &[u8]) -> bool {
-        if self.dict.contains_key(m) {
-            return false;
+        let added = self.dict.insert_if_absent(m, ());
+        if added {
+            self.member_heap += Key::heap_size_for(m);
         }
-        let key = Key::new(m);
-        self.member_heap += key.heap_size();
-        self.dict.insert_new(key, ());
-        true
+        added
     }
 
     fn remove(&mut self, m: &[u8]) -> bool {
@@ -193,9 +191,24 @@ impl Set {
     }
 
     /// Converts an intset to a hashtable (setTypeConvert).
+    /// An empty set in the hashtable encoding, sized for `n` members
+    /// (RDB loading knows the count; dictExpand).
+    pub fn new_hashtable(n: usize) -> Set {
+        let mut h = MemberTable::new();
+        h.dict.expand(n);
+        Set::Hashtable(Box::new(h))
+    }
+
     pub fn convert_to_hashtable(&mut self) {
+        self.convert_to_hashtable_for(0);
+    }
+
+    /// `convert_to_hashtable`, with the table sized for `n` members
+    /// (RDB loading knows how many are coming).
+    pub fn convert_to_hashtable_for(&mut self, n: usize) {
         if let Set::Intset(is) = self {
             let mut h = MemberTable::new();
+            h.dict.expand(n.max(is.len()));
             let mut buf = [0u8; 20];
             for v in is.iter() {
                 let len = write_i64(v, &mut buf);

@@ -70,6 +70,15 @@ impl Key {
             Key::Heap { bytes, .. } => bytes.len(),
         }
     }
+
+    /// `heap_size` of the key `Key::new(bytes)` would make.
+    pub fn heap_size_for(bytes: &[u8]) -> usize {
+        if bytes.len() <= KEY_INLINE {
+            0
+        } else {
+            bytes.len()
+        }
+    }
 }
 
 impl std::fmt::Debug for Key {
