@@ -18,6 +18,21 @@ use std::time::{Duration, Instant};
 /// Listener tokens are below this; client tokens are slab index + offset.
 const CLIENT_TOKEN_OFFSET: usize = 32;
 const UNIX_LISTENER: usize = 16;
+/// The read end of a BGSAVE child's info pipe: its hangup says the child
+/// is exiting, so it is reaped then rather than at the next cron tick.
+const CHILD_INFO: usize = 17;
+/// The child closed its info pipe, so it is exiting: it becomes reapable
+/// within microseconds. A few tries, then cron's regular check takes over.
+fn reap_exiting_child(srv: &mut Server) {
+    for _ in 0..100 {
+        srv.check_children_done();
+        if srv.rdb.child_pid.is_none() {
+            return;
+        }
+        std::thread::yield_now();
+    }
+}
+
 /// Bytes asked for per read(2) (PROTO_IOBUF_LEN).
 const READ_CHUNK: usize = 16 * 1024;
 /// Reads per client per loop iteration before others get a turn.
@@ -70,6 +85,8 @@ pub struct Reactor {
     poll: Poll,
     tcp: Vec<TcpListener>,
     unix: Option<UnixListener>,
+    /// The child whose info pipe is registered (CHILD_INFO).
+    watched_child: Option<i32>,
 }
 
 /// Binds every address of `bind` on `port`. Addresses prefixed with '-' are
@@ -149,7 +166,7 @@ impl Reactor {
             poll.registry().register(&mut l, Token(UNIX_LISTENER), Interest::READABLE)?;
             unix = Some(l);
         }
-        Ok(Reactor { poll, tcp, unix })
+        Ok(Reactor { poll, tcp, unix, watched_child: None })
     }
 
     /// Runs until a shutdown completes.
@@ -167,6 +184,7 @@ impl Reactor {
             if let Some(ms) = srv.blocking.ms_until_next_timeout(unix_ms()) {
                 timeout = timeout.min(Duration::from_millis(ms));
             }
+            self.watch_child(srv);
             if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
                 if e.kind() != ErrorKind::Interrupted {
                     log::warn!("poll error: {}", e);
@@ -197,6 +215,18 @@ impl Reactor {
         }
     }
 
+    /// Registers a new BGSAVE child's info pipe (closing the pipe when the
+    /// child is reaped removes it from the poll by itself).
+    fn watch_child(&mut self, srv: &Server) {
+        if srv.rdb.child_pid == self.watched_child {
+            return;
+        }
+        self.watched_child = srv.rdb.child_pid;
+        if let Some(fd) = srv.rdb.child_info_fd {
+            let _ = self.poll.registry().register(&mut mio::unix::SourceFd(&fd), Token(CHILD_INFO), Interest::READABLE);
+        }
+    }
+
     /// Accepts, reads (running commands) and writes for the ready events,
     /// then for clients that still have buffered input.
     fn dispatch(&mut self, srv: &mut Server, events: &Events) {
@@ -206,6 +236,10 @@ impl Reactor {
                 self.accept_tcp(srv, t);
             } else if t == UNIX_LISTENER {
                 self.accept_unix(srv);
+            } else if t == CHILD_INFO {
+                if ev.is_read_closed() {
+                    reap_exiting_child(srv);
+                }
             } else if t >= CLIENT_TOKEN_OFFSET {
                 let idx = t - CLIENT_TOKEN_OFFSET;
                 if ev.is_writable() {
