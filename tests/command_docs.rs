@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{command_list, connect_resp as connect, parse, Raw, RealRedis, Server, NEWER_THAN_7_0, V};
+use common::{command_list, connect_resp as connect, parse, Raw, RealRedis, Server, V};
 
 /// The (key, value) pairs of a map: a RESP3 map or a RESP2 flat array.
 fn pairs(v: &mut V) -> Vec<(&V, &mut V)> {
@@ -64,25 +64,7 @@ fn command_docs_match_redis_for_every_command() {
     let redis = RealRedis::start();
     let names = command_list(ours.port());
     assert!(names.len() > 200, "COMMAND LIST has {} names", names.len());
-    let mut mismatches = Vec::new();
-    let mut compared = 0;
-    for resp in [2, 3] {
-        let (mut a, mut b) = (connect(ours.port(), resp), connect(redis.port(), resp));
-        for name in &names {
-            let mine = docs(&mut a, name).unwrap_or_else(|| panic!("ferrodis has no docs for {}", name));
-            match docs(&mut b, name) {
-                None => assert!(NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has no {}", name),
-                Some(theirs) => {
-                    assert!(!NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has {} after all", name);
-                    compared += 1;
-                    if mine != theirs {
-                        mismatches.push(format!("RESP{} {}:\n  ours:  {:?}\n  redis: {:?}", resp, name, mine, theirs));
-                    }
-                }
-            }
-        }
-    }
-    assert!(mismatches.is_empty(), "{} of {} entries differ:\n{}", mismatches.len(), compared, mismatches.join("\n"));
+    common::compare_every_command(ours.port(), redis.port(), &names, docs, |_| {});
 }
 
 #[test]

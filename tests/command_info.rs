@@ -50,27 +50,7 @@ fn command_info_matches_redis_for_every_command() {
     let redis = RealRedis::start();
     let names = command_list(ours.port());
     assert!(names.len() > 200, "COMMAND LIST has {} names", names.len());
-    let mut mismatches = Vec::new();
-    let mut compared = 0;
-    for resp in [2, 3] {
-        let (mut a, mut b) = (connect(ours.port(), resp), connect(redis.port(), resp));
-        for name in &names {
-            let mut mine = info(&mut a, name).unwrap_or_else(|| panic!("ferrodis has no COMMAND INFO for {}", name));
-            match info(&mut b, name) {
-                None => assert!(NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has no {}", name),
-                Some(mut theirs) => {
-                    assert!(!NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has {} after all", name);
-                    normalize_subcommands(&mut mine);
-                    normalize_subcommands(&mut theirs);
-                    compared += 1;
-                    if mine != theirs {
-                        mismatches.push(format!("RESP{} {}:\n  ours:  {:?}\n  redis: {:?}", resp, name, mine, theirs));
-                    }
-                }
-            }
-        }
-    }
-    assert!(mismatches.is_empty(), "{} of {} entries differ:\n{}", mismatches.len(), compared, mismatches.join("\n"));
+    common::compare_every_command(ours.port(), redis.port(), &names, info, normalize_subcommands);
     for name in NOT_IN_FERRODIS_YET {
         assert!(!names.contains(&name.to_string()), "ferrodis has {} now: compare it", name);
         assert!(info(&mut Raw::connect(redis.port()), name).is_some(), "redis-server has no {}", name);

@@ -672,3 +672,39 @@ pub fn command_list(port: u16) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Asks both servers, in RESP2 and in RESP3, about every name in `names`
+/// with `entry` (None: the server does not know the name) and asserts the
+/// entries are equal once `normalize`d; names newer than 7.0 must be
+/// ferrodis's alone. Returns how many entries were compared.
+#[allow(dead_code)]
+pub fn compare_every_command(
+    ours: u16,
+    redis: u16,
+    names: &[String],
+    entry: impl Fn(&mut Raw, &str) -> Option<V>,
+    normalize: impl Fn(&mut V),
+) -> usize {
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for resp in [2, 3] {
+        let (mut a, mut b) = (connect_resp(ours, resp), connect_resp(redis, resp));
+        for name in names {
+            let mut mine = entry(&mut a, name).unwrap_or_else(|| panic!("ferrodis knows nothing of {}", name));
+            match entry(&mut b, name) {
+                None => assert!(NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has no {}", name),
+                Some(mut theirs) => {
+                    assert!(!NEWER_THAN_7_0.contains(&name.as_str()), "redis-server has {} after all", name);
+                    normalize(&mut mine);
+                    normalize(&mut theirs);
+                    compared += 1;
+                    if mine != theirs {
+                        mismatches.push(format!("RESP{} {}:\n  ours:  {:?}\n  redis: {:?}", resp, name, mine, theirs));
+                    }
+                }
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{} of {} entries differ:\n{}", mismatches.len(), compared, mismatches.join("\n"));
+    compared
+}
