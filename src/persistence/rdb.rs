@@ -707,7 +707,10 @@ struct PairsShape {
 /// then compared byte by byte.
 fn scan_pairs(raw: Vec<u8>, zset: bool) -> Option<(Listpack, PairsShape)> {
     let mut shape = PairsShape::default();
-    let mut hashes: Vec<u64> = Vec::new();
+    // One allocation, sized from the header's element count (checked by
+    // the walk; capped, since it is not checked yet).
+    let count = raw.get(4..6).map_or(0, |c| u16::from_le_bytes([c[0], c[1]]) as usize);
+    let mut hashes: Vec<u64> = Vec::with_capacity((count / 2).min(1024));
     let mut order = ListpackOrder::default();
     let mut member = None;
     let mut n = 0usize;
