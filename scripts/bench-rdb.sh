@@ -86,8 +86,8 @@ launch() {
 }
 
 # wait_pong NAME PORT: waits (up to 120 s) until the dataset is loaded:
-# PING answers PONG and INFO says loading:0 (both servers answer PING, and
-# -LOADING for data commands, while a big file still loads); sets READY_MS.
+# PING answers PONG and INFO says loading:0 (while a file loads, both
+# servers answer PING with -LOADING and INFO normally); sets READY_MS.
 wait_pong() {
     local name=$1 port=$2
     for _ in $(seq 12000); do
