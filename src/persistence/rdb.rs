@@ -367,7 +367,6 @@ pub fn write_snapshot<W: Write>(out: &mut W, dbs: &[Db], info: &SnapshotInfo) ->
             enc.save_type(Encoder::object_type(val));
             enc.save_string(key.as_bytes());
             enc.save_value(val);
-
             if enc.buf.len() >= 64 * 1024 {
                 flush(&mut enc, out)?;
             }
@@ -702,9 +701,9 @@ struct PairsShape {
 /// Validates a listpack of pairs (fields and values, or members and
 /// scores) in one pass: every entry's bounds, an even count, no repeated
 /// field or member (lpValidateIntegrityAndDups), and for a sorted set
-/// scores that parse, in order. Repeats are found by sorting the hashes of
-/// the first elements; equal hashes (a repeat, or a rare collision) are
-/// then compared byte by byte.
+/// scores that parse, in order. Repeats are found among the hashes of the
+/// first elements (`any_equal`); equal hashes (a repeat, or a rare
+/// collision) are then compared byte by byte.
 fn scan_pairs(raw: Vec<u8>, zset: bool) -> Option<(Listpack, PairsShape)> {
     let mut shape = PairsShape::default();
     // One allocation, sized from the header's element count (checked by
@@ -977,8 +976,8 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
             // Sized up front for the count, as rdbLoadObject does; a lying
             // count cannot reserve more than a million slots before the
             // members are actually read.
-            let mut s = if n as usize > max { Set::new_hashtable(n.min(1 << 20) as usize) } else { Set::new() };
             let sized = n.min(1 << 20) as usize;
+            let mut s = if n as usize > max { Set::new_hashtable(sized) } else { Set::new() };
             for _ in 0..n {
                 let m = rd.string()?;
                 if matches!(s, Set::Intset(_)) && parse_i64_strict(&m).is_none() {

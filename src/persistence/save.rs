@@ -248,6 +248,19 @@ impl Server {
         self.background_save_done(pid, exit);
     }
 
+    /// The child closed its info pipe (the reactor saw the hangup), so it is
+    /// exiting and becomes reapable within microseconds: a few tries, then
+    /// cron's regular check takes over.
+    pub fn reap_exiting_child(&mut self) {
+        for _ in 0..100 {
+            self.check_children_done();
+            if self.rdb.child_pid.is_none() {
+                return;
+            }
+            std::thread::yield_now();
+        }
+    }
+
     /// backgroundSaveDoneHandler: the result of a reaped child.
     fn background_save_done(&mut self, pid: i32, exit: ChildExit) {
         match exit {

@@ -21,18 +21,6 @@ const UNIX_LISTENER: usize = 16;
 /// The read end of a BGSAVE child's info pipe: its hangup says the child
 /// is exiting, so it is reaped then rather than at the next cron tick.
 const CHILD_INFO: usize = 17;
-/// The child closed its info pipe, so it is exiting: it becomes reapable
-/// within microseconds. A few tries, then cron's regular check takes over.
-fn reap_exiting_child(srv: &mut Server) {
-    for _ in 0..100 {
-        srv.check_children_done();
-        if srv.rdb.child_pid.is_none() {
-            return;
-        }
-        std::thread::yield_now();
-    }
-}
-
 /// Bytes asked for per read(2) (PROTO_IOBUF_LEN).
 const READ_CHUNK: usize = 16 * 1024;
 /// Reads per client per loop iteration before others get a turn.
@@ -238,7 +226,7 @@ impl Reactor {
                 self.accept_unix(srv);
             } else if t == CHILD_INFO {
                 if ev.is_read_closed() {
-                    reap_exiting_child(srv);
+                    srv.reap_exiting_child();
                 }
             } else if t >= CLIENT_TOKEN_OFFSET {
                 let idx = t - CLIENT_TOKEN_OFFSET;

@@ -328,7 +328,7 @@ impl Listpack {
     /// checking every entry (lpValidateIntegrity with deep checks).
     pub fn from_bytes(raw: Vec<u8>) -> Result<Listpack, LpError> {
         Self::validate(&raw)?;
-        Ok(Listpack { buf: raw.into_boxed_slice() })
+        Ok(Self::from_validated(raw))
     }
 
     /// Takes raw bytes already checked by `validate_each`.

@@ -181,16 +181,10 @@ impl ZSet {
         }
     }
 
-    /// A set from a raw listpack (RDB type 17, RESTORE): the listpack is
-    /// taken verbatim after checking it holds member/score pairs whose
-    /// scores parse, in order.
-    pub fn from_listpack_bytes(raw: Vec<u8>) -> Result<ZSet, String> {
-        let lp = Listpack::from_bytes(raw).map_err(|e| e.to_string())?;
-        ZSet::from_listpack(lp)
-    }
-
-    /// A set from an already validated listpack (RDB loading): checks that
-    /// it holds member/score pairs whose scores parse, in order.
+    /// A set from a structurally valid listpack, after checking that it
+    /// holds member/score pairs whose scores parse, in order (RDB loading
+    /// makes the same checks with `ListpackOrder` during its single pass and
+    /// then calls `from_checked_listpack`).
     pub fn from_listpack(lp: Listpack) -> Result<ZSet, String> {
         let mut order = ListpackOrder::default();
         let mut it = lp.iter();
@@ -1368,7 +1362,7 @@ mod tests {
         // Integers are stored as listpack integers.
         assert!(matches!(z.as_listpack().unwrap().iter().nth(3), Some(LpValue::Int(1))));
         let raw = z.as_listpack().unwrap().bytes().to_vec();
-        let back = ZSet::from_listpack_bytes(raw).unwrap();
+        let back = ZSet::from_listpack(Listpack::from_bytes(raw).unwrap()).unwrap();
         assert_eq!(pairs(&back), pairs(&z));
     }
 
