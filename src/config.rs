@@ -49,6 +49,16 @@ pub enum AppendFsync {
     No,
 }
 
+/// `sanitize-dump-payload` values: when RDB and RESTORE payloads get the
+/// deep checks (every entry, repeated fields) on top of the structural ones.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SanitizeDump {
+    No,
+    Yes,
+    /// RESTORE from clients only; loading a file is not sanitized.
+    Clients,
+}
+
 /// `supervised` values.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Supervised {
@@ -182,6 +192,7 @@ pub struct Config {
     pub dbfilename: String,
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
+    pub sanitize_dump_payload: SanitizeDump,
     pub stop_writes_on_bgsave_error: bool,
     pub rdb_del_sync_files: bool,
     pub rdb_save_incremental_fsync: bool,
@@ -280,6 +291,7 @@ impl Default for Config {
             dbfilename: String::new(),
             rdbcompression: false,
             rdbchecksum: false,
+            sanitize_dump_payload: SanitizeDump::No,
             stop_writes_on_bgsave_error: false,
             rdb_del_sync_files: false,
             rdb_save_incremental_fsync: false,

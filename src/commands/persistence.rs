@@ -6,6 +6,7 @@ use super::errors::{CmdResult, ReplyError};
 use super::keyspec::*;
 use super::table::{acl, flag::*, Command};
 use super::Ctx;
+use crate::config::SanitizeDump;
 use crate::db::keyspace::event;
 use crate::persistence::rdb::{self, LoadConfig};
 use crate::persistence::save::LoadFailure;
@@ -129,6 +130,8 @@ pub fn restore(ctx: &mut Ctx) -> CmdResult {
     }
     let mut cfg = LoadConfig::from_config(&ctx.srv.config, ctx.srv.now_ms);
     cfg.log_aux = false;
+    // "clients" sanitizes what clients send, not what a file holds.
+    cfg.deep_sanitize = ctx.srv.config.sanitize_dump_payload != SanitizeDump::No;
     let val = match rdb::load_dump_payload(payload, &cfg) {
         Ok(Some(v)) => v,
         Ok(None) => return Err(ReplyError::bad_data_format()),

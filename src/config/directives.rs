@@ -793,7 +793,22 @@ pub static DIRECTIVES: &[Directive] = &[
     )),
     enumeration("oom-score-adj", OOM_SCORE_ADJ, "no").gate(no_oom_score_adj),
     enumeration("acl-pubsub-default", ACL_PUBSUB_DEFAULT, "resetchannels"),
-    enumeration("sanitize-dump-payload", SANITIZE_DUMP, "no"),
+    enumeration("sanitize-dump-payload", SANITIZE_DUMP, "no").at(Slot::Field(
+        |c| {
+            Value::Enum(match c.sanitize_dump_payload {
+                SanitizeDump::No => 0,
+                SanitizeDump::Yes => 1,
+                SanitizeDump::Clients => 2,
+            })
+        },
+        |c, v| {
+            c.sanitize_dump_payload = match v.enum_val() {
+                1 => SanitizeDump::Yes,
+                2 => SanitizeDump::Clients,
+                _ => SanitizeDump::No,
+            }
+        },
+    )),
     enumeration("enable-protected-configs", PROTECTED_ACTION, "no").flags(IMMUTABLE).at(protection!(enable_protected_configs)),
     enumeration("enable-debug-command", PROTECTED_ACTION, "no").flags(IMMUTABLE).at(protection!(enable_debug_command)),
     enumeration("enable-module-command", PROTECTED_ACTION, "no").flags(IMMUTABLE).at(protection!(enable_module_command)),

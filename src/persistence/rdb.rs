@@ -22,6 +22,7 @@
 
 use super::crc64::crc64;
 use super::lzf;
+use crate::config::SanitizeDump;
 use crate::db::Db;
 use crate::types::hash::Hash;
 use crate::types::intset::Intset;
@@ -29,7 +30,7 @@ use crate::types::list::{End, List};
 use crate::types::listpack::{Listpack, LpValue};
 use crate::types::set::Set;
 use crate::types::value::{Key, Value};
-use crate::types::zset::{Limits as ZsetLimits, ListpackOrder, ZSet};
+use crate::types::zset::{Limits as ZsetLimits, ZSet};
 use crate::util::hash::hash_bytes;
 use crate::util::num::parse_i64_strict;
 use std::collections::HashSet;
@@ -448,6 +449,9 @@ pub struct LoadConfig {
     pub checksum: bool,
     /// Log AUX information (a file load, not a RESTORE).
     pub log_aux: bool,
+    /// The deep checks of sanitize-dump-payload (see `validate_pairs`);
+    /// the structural ones are always made.
+    pub deep_sanitize: bool,
 }
 
 impl LoadConfig {
@@ -465,6 +469,7 @@ impl LoadConfig {
             allow_dup: false,
             checksum: c.rdbchecksum,
             log_aux: true,
+            deep_sanitize: c.sanitize_dump_payload == SanitizeDump::Yes,
         }
     }
 }
@@ -643,21 +648,14 @@ pub fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, cfg: &LoadConfig) -> Resu
 }
 
 /// Builds a hash from a listpack of field, value, field, value... that
-/// `scan_pairs` accepted (RDB_TYPE_HASH_LISTPACK, or a converted ziplist).
-fn hash_from_listpack(lp: Listpack, shape: &PairsShape, cfg: &LoadConfig) -> Value {
-    // Within the thresholds the listpack is adopted as it is; past them
-    // it is converted, as rdbLoadObject does.
-    let h = if shape.pairs <= cfg.hash_max_listpack_entries && shape.longest <= cfg.hash_max_listpack_value {
-        Hash::from_listpack(lp)
-    } else {
-        let mut pairs = Vec::with_capacity(shape.pairs);
-        let mut it = lp.iter();
-        while let (Some(f), Some(v)) = (it.next(), it.next()) {
-            let (mut fb, mut vb) = ([0u8; 20], [0u8; 20]);
-            pairs.push((f.as_bytes(&mut fb).to_vec(), v.as_bytes(&mut vb).to_vec()));
-        }
-        Hash::from_pairs(pairs, cfg.hash_max_listpack_entries, cfg.hash_max_listpack_value)
-    };
+/// `validate_pairs` accepted (RDB_TYPE_HASH_LISTPACK, or a converted
+/// ziplist). As rdbLoadObject does, only the number of pairs decides the
+/// encoding: finding the longest element would cost another walk.
+fn hash_from_listpack(lp: Listpack, pairs: usize, cfg: &LoadConfig) -> Value {
+    let mut h = Hash::from_listpack(lp);
+    if pairs > cfg.hash_max_listpack_entries {
+        h.convert_to_hashtable();
+    }
     Value::Hash(Box::new(h))
 }
 
@@ -672,77 +670,55 @@ fn zset_limits(cfg: &LoadConfig) -> ZsetLimits {
 }
 
 /// Builds a sorted set from a listpack of member, score, ... that
-/// `scan_pairs` accepted, order included (RDB_TYPE_ZSET_LISTPACK, or a
-/// converted ziplist).
-fn zset_from_listpack(lp: Listpack, shape: &PairsShape, cfg: &LoadConfig) -> Value {
-    // Within the thresholds the listpack is adopted; past them it is
-    // converted, as rdbLoadObject does.
-    let z = ZSet::from_checked_listpack(lp);
-    let z = if shape.pairs <= cfg.zset_max_listpack_entries && shape.longest_first <= cfg.zset_max_listpack_value {
-        z
-    } else {
-        ZSet::from_pairs(z.iter().map(|(m, s)| (m.to_vec(), s)).collect::<Vec<_>>(), zset_limits(cfg))
-    };
+/// `validate_pairs` accepted (RDB_TYPE_ZSET_LISTPACK, or a converted
+/// ziplist); like a hash, converted when it has too many pairs.
+fn zset_from_listpack(lp: Listpack, pairs: usize, cfg: &LoadConfig) -> Value {
+    let mut z = ZSet::from_listpack(lp);
+    if pairs > cfg.zset_max_listpack_entries {
+        z.convert_to_skiplist();
+    }
     Value::ZSet(Box::new(z))
 }
 
-/// What the single validating pass over a hash or sorted-set listpack
-/// learned: enough to pick the encoding without walking it again.
-#[derive(Default)]
-struct PairsShape {
-    pairs: usize,
-    /// Longest element, as a string (of a hash; a sorted set's scores
-    /// do not count).
-    longest: usize,
-    /// Longest field or member.
-    longest_first: usize,
-}
-
 /// Validates a listpack of pairs (fields and values, or members and
-/// scores) in one pass: every entry's bounds, an even count, no repeated
-/// field or member (lpValidateIntegrityAndDups), and for a sorted set
-/// scores that parse, in order. Repeats are found among the hashes of the
-/// first elements (`any_equal`); equal hashes (a repeat, or a rare
-/// collision) are then compared byte by byte.
-fn scan_pairs(raw: Vec<u8>, zset: bool) -> Option<(Listpack, PairsShape)> {
-    let mut shape = PairsShape::default();
-    // One allocation, sized from the header's element count (checked by
-    // the walk; capped, since it is not checked yet).
-    let count = raw.get(4..6).map_or(0, |c| u16::from_le_bytes([c[0], c[1]]) as usize);
-    let mut hashes: Vec<u64> = Vec::with_capacity((count / 2).min(1024));
-    let mut order = ListpackOrder::default();
-    let mut member = None;
-    let mut n = 0usize;
-    let mut b = [0u8; 20];
-    Listpack::validate_each(&raw, |e| {
-        n += 1;
-        if n % 2 == 1 {
-            let bytes = e.as_bytes(&mut b);
-            shape.longest_first = shape.longest_first.max(bytes.len());
-            shape.longest = shape.longest.max(bytes.len());
-            hashes.push(hash_bytes(bytes));
-            member = Some(e);
+/// scores) as lpPairsValidateIntegrityAndDups does, returning it with its
+/// number of pairs. Always: every entry's bounds (our accessors rely on
+/// them) and an even count. With `deep` (sanitize-dump-payload): no field
+/// or member twice, found among the hashes of the first elements
+/// (`any_equal`); equal hashes (a repeat, or a rare collision) are then
+/// compared byte by byte. Like Redis, neither check looks at scores or
+/// their order: a sorted-set listpack from a file may hold anything
+/// there, and every operation tolerates that (a wrong answer at worst,
+/// never a panic), as it tolerates a repeat that was not looked for.
+fn validate_pairs(raw: Vec<u8>, deep: bool) -> Option<(Listpack, usize)> {
+    let n = if deep {
+        // One allocation, sized from the header's element count (checked
+        // by the walk; capped, since it is not checked yet).
+        let count = raw.get(4..6).map_or(0, |c| u16::from_le_bytes([c[0], c[1]]) as usize);
+        let mut hashes: Vec<u64> = Vec::with_capacity((count / 2).min(1024));
+        let mut b = [0u8; 20];
+        let mut i = 0usize;
+        let n = Listpack::validate_each(&raw, |e| {
+            if i.is_multiple_of(2) {
+                hashes.push(hash_bytes(e.as_bytes(&mut b)));
+            }
+            i += 1;
             true
-        } else if zset {
-            member.take().is_some_and(|m| order.pair(m, Some(e)))
-        } else {
-            shape.longest = shape.longest.max(e.str_len());
-            true
+        })
+        .ok()?;
+        if any_equal(&mut hashes) {
+            let lp = Listpack::from_validated(raw);
+            let mut seen = HashSet::new();
+            if !lp.iter().step_by(2).all(|e| seen.insert(e.to_vec())) {
+                return None;
+            }
+            return n.is_multiple_of(2).then_some((lp, n / 2));
         }
-    })
-    .ok()?;
-    if !n.is_multiple_of(2) {
-        return None;
-    }
-    shape.pairs = n / 2;
-    let lp = Listpack::from_validated(raw);
-    if any_equal(&mut hashes) {
-        let mut seen = HashSet::new();
-        if !lp.iter().step_by(2).all(|e| seen.insert(e.to_vec())) {
-            return None;
-        }
-    }
-    Some((lp, shape))
+        n
+    } else {
+        Listpack::validate(&raw).ok()?
+    };
+    n.is_multiple_of(2).then(|| (Listpack::from_validated(raw), n / 2))
 }
 
 // --- ziplist and zipmap readers (formats Redis no longer writes) ---
@@ -1072,14 +1048,17 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
             } else {
                 blob
             };
-            let Some((lp, shape)) = scan_pairs(raw, !is_hash) else { bail!(rd, Corrupt, "{} listpack integrity check failed.", what) };
-            if shape.pairs == 0 {
+            // A ziplist was rewritten entry by entry, which Redis always
+            // follows with the repeat check (ziplistPairsConvertAndValidateIntegrity).
+            let deep = cfg.deep_sanitize || matches!(t, ty::HASH_ZIPLIST | ty::ZSET_ZIPLIST);
+            let Some((lp, pairs)) = validate_pairs(raw, deep) else { bail!(rd, Corrupt, "{} listpack integrity check failed.", what) };
+            if pairs == 0 {
                 return Ok(None);
             }
             if is_hash {
-                hash_from_listpack(lp, &shape, cfg)
+                hash_from_listpack(lp, pairs, cfg)
             } else {
-                zset_from_listpack(lp, &shape, cfg)
+                zset_from_listpack(lp, pairs, cfg)
             }
         }
         ty::STREAM_LISTPACKS | ty::STREAM_LISTPACKS_2 | ty::STREAM_LISTPACKS_3 => {

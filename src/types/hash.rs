@@ -469,6 +469,61 @@ mod tests {
         v
     }
 
+    /// A hash listpack from a file may repeat a field when
+    /// sanitize-dump-payload is off: every operation runs without a panic,
+    /// and the hashtable made from it keeps each field once, with its
+    /// last value.
+    #[test]
+    fn repeated_fields_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for _ in 0..400 {
+            let mut items = Vec::new();
+            for _ in 0..rnd(10) {
+                items.push(format!("f{}", rnd(4)));
+                items.push(format!("{}", rnd(100)));
+            }
+            let mut h = Hash::from_listpack(Listpack::from_items(&items));
+            for _ in 0..12 {
+                let f = format!("f{}", rnd(6));
+                let f = f.as_bytes();
+                let len = h.len();
+                match rnd(9) {
+                    0 => {
+                        h.set(f, b"v", 6, 64);
+                    }
+                    1 => {
+                        h.remove(f);
+                    }
+                    2 => {
+                        let _ = (h.get(f), h.contains(f), h.random());
+                    }
+                    3 if len > 0 => {
+                        let (count, mut n) = (rnd(5), 0);
+                        h.random_pairs(count, |_, _| n += 1);
+                        assert_eq!(n, count);
+                    }
+                    4 if len > 1 => assert_eq!(h.random_distinct(len - 1).len(), len - 1),
+                    5 => h.convert_to_hashtable(),
+                    6 => h = h.clone(),
+                    7 => h.try_conversion([&b"x"[..]], 64),
+                    _ => assert_eq!(h.iter().count(), len),
+                }
+            }
+            let want: std::collections::HashMap<Vec<u8>, Vec<u8>> = h.iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect();
+            h.convert_to_hashtable();
+            assert_eq!(h.len(), want.len());
+            for (k, v) in &want {
+                assert_eq!(h.get(k).map(|e| e.to_vec()).as_ref(), Some(v));
+            }
+        }
+    }
+
     #[test]
     fn stays_small() {
         // A boxed Hash then fits jemalloc's 16-byte class, like Redis's robj.

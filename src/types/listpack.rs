@@ -337,8 +337,9 @@ impl Listpack {
     }
 
     /// Checks a raw listpack: header, every entry's encoding and backlen,
-    /// bounds, terminator, and the element count.
-    pub fn validate(raw: &[u8]) -> Result<(), LpError> {
+    /// bounds, terminator, and the element count; returns the number of
+    /// elements.
+    pub fn validate(raw: &[u8]) -> Result<usize, LpError> {
         Self::walk(raw, None::<fn(LpValue) -> bool>)
     }
 
@@ -346,13 +347,13 @@ impl Listpack {
     /// checked (lpValidateIntegrity's entry callback), so a loader checks
     /// what it needs in the same single pass; `f` returning false stops
     /// with `LpError::Rejected`.
-    pub fn validate_each<'a>(raw: &'a [u8], f: impl FnMut(LpValue<'a>) -> bool) -> Result<(), LpError> {
+    pub fn validate_each<'a>(raw: &'a [u8], f: impl FnMut(LpValue<'a>) -> bool) -> Result<usize, LpError> {
         Self::walk(raw, Some(f))
     }
 
     /// The checks of `validate`; entries are decoded only for a callback.
     #[inline]
-    fn walk<'a, F: FnMut(LpValue<'a>) -> bool>(raw: &'a [u8], mut f: Option<F>) -> Result<(), LpError> {
+    fn walk<'a, F: FnMut(LpValue<'a>) -> bool>(raw: &'a [u8], mut f: Option<F>) -> Result<usize, LpError> {
         if raw.len() < HEADER_SIZE + 1 {
             return Err(LpError::TooShort);
         }
@@ -415,7 +416,7 @@ impl Listpack {
         if count == NUMELE_UNKNOWN && n < NUMELE_UNKNOWN as usize {
             return Err(LpError::CountMismatch);
         }
-        Ok(())
+        Ok(n)
     }
 
     /// The raw bytes, exactly as Redis stores them.

@@ -28,7 +28,7 @@
 use super::listpack::{as_int, Listpack, LpValue};
 use crate::types::value::Key;
 use crate::util::hash::hash_bytes;
-use crate::util::num::format_g17;
+use crate::util::num::{format_g17, parse_plain_decimal};
 use crate::util::rand::random_u64;
 use std::cmp::Ordering;
 
@@ -50,40 +50,12 @@ pub fn score_text(score: f64) -> String {
 fn lp_score(v: LpValue) -> f64 {
     match v {
         LpValue::Int(n) => n as f64,
-        LpValue::Str(s) => std::str::from_utf8(s).ok().and_then(|t| t.parse::<f64>().ok()).unwrap_or(0.0),
-    }
-}
-
-/// Checks a listpack's member/score pairs one at a time, as a loader
-/// meets them: every score parses (not NaN) and the pairs ascend by
-/// (score, member), strictly, as zzlInsert keeps them.
-#[derive(Default)]
-pub struct ListpackOrder<'a> {
-    prev: Option<(f64, LpValue<'a>)>,
-}
-
-impl<'a> ListpackOrder<'a> {
-    /// The next pair; `score` None (an odd count) fails.
-    pub fn pair(&mut self, member: LpValue<'a>, score: Option<LpValue<'a>>) -> bool {
-        let score = match score {
-            Some(LpValue::Int(n)) => n as f64,
-            Some(LpValue::Str(t)) => {
-                match crate::util::num::parse_plain_decimal(t).or_else(|| std::str::from_utf8(t).ok().and_then(|t| t.parse::<f64>().ok())) {
-                    Some(v) if !v.is_nan() => v,
-                    _ => return false,
-                }
-            }
-            None => return false,
-        };
-        if let Some((ps, pm)) = self.prev {
-            let (mut a, mut b) = ([0u8; 20], [0u8; 20]);
-            let ascending = ps < score || (ps == score && pm.as_bytes(&mut a) < member.as_bytes(&mut b));
-            if !ascending {
-                return false;
-            }
-        }
-        self.prev = Some((score, member));
-        true
+        // Only a corrupt listpack holds text that is not a score, or NaN,
+        // which no command stores: 0 keeps every comparison meaningful.
+        LpValue::Str(s) => parse_plain_decimal(s)
+            .or_else(|| std::str::from_utf8(s).ok().and_then(|t| t.parse::<f64>().ok()))
+            .filter(|v| !v.is_nan())
+            .unwrap_or(0.0),
     }
 }
 
@@ -181,23 +153,11 @@ impl ZSet {
         }
     }
 
-    /// A set from a structurally valid listpack, after checking that it
-    /// holds member/score pairs whose scores parse, in order (RDB loading
-    /// makes the same checks with `ListpackOrder` during its single pass and
-    /// then calls `from_checked_listpack`).
-    pub fn from_listpack(lp: Listpack) -> Result<ZSet, String> {
-        let mut order = ListpackOrder::default();
-        let mut it = lp.iter();
-        while let Some(m) = it.next() {
-            if !order.pair(m, it.next()) {
-                return Err("zset listpack entries out of order, duplicated or not scored".into());
-            }
-        }
-        Ok(ZSet::Listpack(lp))
-    }
-
-    /// A listpack whose pairs `ListpackOrder` accepted, adopted as it is.
-    pub fn from_checked_listpack(lp: Listpack) -> ZSet {
+    /// Adopts a structurally valid listpack of member, score pairs read
+    /// from an RDB payload. As in Redis the pairs are not checked for
+    /// order, repeats or scores that parse: what a file holds there makes
+    /// answers wrong, never a panic (`lp_score`, `convert_to_skiplist`).
+    pub fn from_listpack(lp: Listpack) -> ZSet {
         ZSet::Listpack(lp)
     }
 
@@ -317,10 +277,11 @@ impl ZSet {
         AddOutcome::Updated(score)
     }
 
-    /// Inserts a member known to be absent, keeping the encoding rules.
+    /// Inserts a member taken from another set, keeping the encoding
+    /// rules. It is new unless that set was a corrupt listpack repeating
+    /// it (see `from_listpack`); then the later score wins.
     pub fn insert_new(&mut self, member: &[u8], score: f64, limits: Limits) {
-        let r = self.add(score, member, AddFlags::default(), limits);
-        debug_assert!(matches!(r, AddOutcome::Added(_)));
+        self.add(score, member, AddFlags::default(), limits);
     }
 
     /// Removes `member` (zsetDel); true when it was there.
@@ -492,7 +453,7 @@ impl ZSet {
             let mut s = SkipList::new();
             let mut it = lp.iter();
             while let (Some(m), Some(sc)) = (it.next(), it.next()) {
-                s.push_max(m, lp_score(sc));
+                s.push_listpack_pair(m, lp_score(sc));
             }
             *self = ZSet::SkipList(Box::new(s));
         }
@@ -850,6 +811,28 @@ impl SkipList {
         Self::index_put(&mut self.index, tag, id);
         let n = self.len();
         self.tree.insert_at(n, Ent { score, id });
+    }
+
+    /// Adds a pair in listpack order: normally it sorts after every
+    /// present member and is appended (`push_max`). A pair out of order or
+    /// a member met before, which only a corrupt listpack from a file
+    /// holds, is inserted at its place instead, the later score winning.
+    fn push_listpack_pair(&mut self, member: Member, score: f64) {
+        let mut buf = [0u8; 20];
+        let m = member.as_bytes(&mut buf);
+        let n = self.len();
+        let after_last = n == 0 || {
+            let last = self.tree.get(n - 1);
+            last.score < score || (last.score == score && self.member(last.id) < m)
+        };
+        if after_last && self.index_find(m, tag_of(m)).is_none() {
+            self.push_max(member, score);
+            return;
+        }
+        if self.score(m).is_some() {
+            self.remove(m);
+        }
+        self.insert(m, score);
     }
 
     pub fn rank(&self, member: &[u8]) -> Option<usize> {
@@ -1342,6 +1325,100 @@ mod tests {
         z.iter().map(|(m, s)| (m.to_vec(), s)).collect()
     }
 
+    /// What a sorted-set listpack from a file may hold when
+    /// sanitize-dump-payload is off (repeats, disorder, scores that are not
+    /// numbers): every operation runs without a panic, and converting to
+    /// the skiplist gives a consistent set, the later score of a repeated
+    /// member winning.
+    #[test]
+    fn corrupt_listpacks_never_panic() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let scores = ["1", "2.5", "-3", "nan", "x", "inf", "-inf", "", "1e400", "0", "7"];
+        let small = Limits { entries: 6, value: 64 };
+        for _ in 0..400 {
+            let mut items = Vec::new();
+            for _ in 0..rnd(10) {
+                items.push(format!("m{}", rnd(5)));
+                items.push(scores[rnd(scores.len())].to_string());
+            }
+            let mut z = ZSet::from_listpack(Listpack::from_items(&items));
+            for _ in 0..12 {
+                let m = format!("m{}", rnd(7));
+                let m = m.as_bytes();
+                let len = z.len();
+                match rnd(14) {
+                    0 => {
+                        let flags = AddFlags { incr: rnd(2) == 0, nx: rnd(4) == 0, xx: rnd(4) == 0, gt: rnd(4) == 0, lt: rnd(4) == 0 };
+                        let _ = z.add(rnd(9) as f64 - 4.0, m, flags, small);
+                    }
+                    1 => {
+                        z.remove(m);
+                    }
+                    2 => {
+                        if let Some(r) = z.rank(m, rnd(2) == 0) {
+                            assert!(r < len);
+                        }
+                        let _ = z.score(m);
+                    }
+                    3 => {
+                        let r = ScoreRange { min: rnd(5) as f64 - 2.0, max: rnd(5) as f64, minex: rnd(2) == 0, maxex: rnd(2) == 0 };
+                        let (lo, hi) = z.score_range(&r);
+                        assert!(lo <= hi && hi <= len);
+                        assert_eq!(z.iter_from(lo, false).take(hi - lo).count(), hi - lo);
+                    }
+                    4 => {
+                        let r = LexRange { min: LexBound::Incl(b"m1".to_vec()), max: LexBound::Excl(b"m4".to_vec()) };
+                        let (lo, hi) = z.lex_range(&r);
+                        assert!(lo <= hi && hi <= len);
+                    }
+                    5 => {
+                        let start = rnd(len + 1);
+                        assert_eq!(z.iter_from(start, rnd(2) == 0).count(), len - start);
+                    }
+                    6 => {
+                        let start = rnd(len + 1);
+                        z.delete_rank_range(start, rnd(3));
+                    }
+                    7 => {
+                        z.pop(rnd(2) == 0);
+                    }
+                    8 => {
+                        let _ = z.random();
+                        let _ = z.at_rank(rnd(len + 1));
+                    }
+                    9 => z.convert_to_skiplist(),
+                    10 => z.convert_to_listpack_if_needed(2, small),
+                    11 => z = z.clone(),
+                    12 => {
+                        let mut n = 0;
+                        z.scan(0, |_, _| n += 1);
+                        assert!(n <= len);
+                    }
+                    _ => assert_eq!(z.iter().count(), len),
+                }
+            }
+            // The skiplist made from whatever is left is consistent.
+            let want: std::collections::HashMap<Vec<u8>, f64> = z.iter().map(|(m, s)| (m.to_vec(), s)).collect();
+            z.convert_to_skiplist();
+            let got = pairs(&z);
+            assert_eq!(got.len(), want.len());
+            assert_eq!(z.len(), want.len());
+            for (i, (m, s)) in got.iter().enumerate() {
+                assert_eq!(Some(*s), want.get(m).copied());
+                assert_eq!(z.score(m), Some(*s));
+                assert_eq!(z.rank(m, false), Some(i));
+                assert!(!s.is_nan());
+            }
+            assert!(got.windows(2).all(|w| (w[0].1, &w[0].0) < (w[1].1, &w[1].0)), "{:?}", got);
+        }
+    }
+
     #[test]
     fn stays_small() {
         assert!(std::mem::size_of::<ZSet>() <= 24, "{}", std::mem::size_of::<ZSet>());
@@ -1362,7 +1439,7 @@ mod tests {
         // Integers are stored as listpack integers.
         assert!(matches!(z.as_listpack().unwrap().iter().nth(3), Some(LpValue::Int(1))));
         let raw = z.as_listpack().unwrap().bytes().to_vec();
-        let back = ZSet::from_listpack(Listpack::from_bytes(raw).unwrap()).unwrap();
+        let back = ZSet::from_listpack(Listpack::from_bytes(raw).unwrap());
         assert_eq!(pairs(&back), pairs(&z));
     }
 

@@ -232,13 +232,21 @@ fn file(ver: u16, body: &[u8]) -> Vec<u8> {
 }
 
 fn load(f: &[u8]) -> Result<(Vec<Db>, LoadStats), LoadError> {
+    load_with(f, &cfg())
+}
+
+fn load_with(f: &[u8], cfg: &LoadConfig) -> Result<(Vec<Db>, LoadStats), LoadError> {
     let mut dbs: Vec<Db> = (0..16).map(Db::new).collect();
-    let stats = load_snapshot(f, &mut dbs, &cfg())?;
+    let stats = load_snapshot(f, &mut dbs, cfg)?;
     Ok((dbs, stats))
 }
 
 fn load_err(f: &[u8]) -> LoadError {
-    match load(f) {
+    load_err_with(f, &cfg())
+}
+
+fn load_err_with(f: &[u8], cfg: &LoadConfig) -> LoadError {
+    match load_with(f, cfg) {
         Ok(_) => panic!("loaded a bad file"),
         Err(e) => e,
     }
@@ -331,18 +339,35 @@ fn hashes_and_zsets_load_from_every_encoding() {
         let (dbs, _) = load(&file(10, &body)).unwrap();
         assert_eq!(zset_items(dbs[0].dict.get(b"z").unwrap()), vec![(b"m".to_vec(), 1.5)], "type {}", t);
     }
-    // Corruption is caught first: duplicate fields, odd counts, bad scores.
-    let bad: Vec<(u8, Vec<u8>, &str)> = vec![
+    // An odd count is always refused; a repeated field or member only
+    // with the deep checks of sanitize-dump-payload, except in a ziplist
+    // (converted entry by entry, which Redis always checks).
+    let odd = Listpack::from_items(&["m", "2", "n"]).into_bytes();
+    let repeats: Vec<(u8, Vec<u8>, &str)> = vec![
         (ty::HASH_LISTPACK, Listpack::from_items(&["f", "v", "f", "w"]).into_bytes(), "Hash listpack integrity check failed."),
-        (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "2", "n"]).into_bytes(), "Zset listpack integrity check failed."),
-        (ty::ZSET_LISTPACK, Listpack::from_items(&["m", "x"]).into_bytes(), "Zset listpack integrity check failed."),
-        (ty::ZSET_LISTPACK, Listpack::from_items(&["b", "2", "a", "1"]).into_bytes(), "Zset listpack integrity check failed."),
         (ty::ZSET_LISTPACK, Listpack::from_items(&["a", "1", "b", "2", "a", "3"]).into_bytes(), "Zset listpack integrity check failed."),
     ];
-    for (t, blob, reason) in bad {
-        let body = with_string(with_string(vec![t], b"k"), &blob);
-        assert_eq!(load_err(&file(10, &body)).reason, reason, "type {}", t);
+    let mut deep = cfg();
+    deep.deep_sanitize = true;
+    for (t, blob, reason) in &repeats {
+        let body = with_string(with_string(vec![*t], b"k"), blob);
+        assert_eq!(load_err_with(&file(10, &body), &deep).reason, *reason, "type {}", t);
+        let (dbs, _) = load(&file(10, &body)).expect("loads without the deep checks, as in Redis");
+        assert_eq!(dbs[0].dict.get(b"k").unwrap().encoding(), "listpack");
     }
+    for c in [&cfg(), &deep] {
+        let body = with_string(with_string(vec![ty::ZSET_LISTPACK], b"k"), &odd);
+        assert_eq!(load_err_with(&file(10, &body), c).reason, "Zset listpack integrity check failed.");
+        let zl = ziplist(&[LpValue::Str(b"f"), LpValue::Str(b"v"), LpValue::Str(b"f"), LpValue::Str(b"w")]);
+        let body = with_string(with_string(vec![ty::HASH_ZIPLIST], b"k"), &zl);
+        assert_eq!(load_err_with(&file(10, &body), c).reason, "Hash listpack integrity check failed.");
+    }
+    // Neither Redis nor we look at a listpack's scores or their order:
+    // such a set loads, and reads as the listpack holds it (an unparsable
+    // score reads as 0).
+    let body = with_string(with_string(vec![ty::ZSET_LISTPACK], b"k"), Listpack::from_items(&["b", "2", "a", "x"]).bytes());
+    let (dbs, _) = load_with(&file(10, &body), &deep).unwrap();
+    assert_eq!(zset_items(dbs[0].dict.get(b"k").unwrap()), vec![(b"b".to_vec(), 2.0), (b"a".to_vec(), 0.0)]);
     // Pairs forms: ZSET (3, text scores) and its NaN check.
     let body = [with_string(vec![ty::ZSET], b"z"), b"\x01\x01m\x031.5".to_vec()].concat();
     let (dbs, _) = load(&file(6, &body)).unwrap();
