@@ -482,62 +482,129 @@ pub struct LoadStats {
     pub empty_keys_skipped: u64,
 }
 
-/// A byte source with a running offset and CRC (rio).
+/// A byte source with a running offset and CRC (rio), buffered itself so
+/// that the small reads of the format (a type byte, a length) are a bounds
+/// check, the CRC runs over whole buffers instead of each read, and an
+/// LZF-compressed string is decompressed straight from the buffer.
 pub struct Reader<R> {
     r: R,
-    pos: u64,
+    buf: Box<[u8]>,
+    /// Consumed up to `start`, filled up to `end`.
+    start: usize,
+    end: usize,
+    /// `buf[..crc_at]` is already in `crc`.
+    crc_at: usize,
     crc: u64,
+    /// File offset of `buf[0]`.
+    base: u64,
 }
+
+/// Reader buffer size; longer reads go around the buffer.
+const READ_BUF: usize = 64 * 1024;
 
 impl<R: Read> Reader<R> {
     pub fn new(r: R) -> Reader<R> {
-        Reader { r, pos: 0, crc: 0 }
+        Reader::with_capacity(r, READ_BUF)
     }
 
+    /// A reader whose buffer holds `cap` bytes (at least 16, the longest
+    /// fixed-size read): a RESTORE payload needs no more than its length.
+    pub fn with_capacity(r: R, cap: usize) -> Reader<R> {
+        Reader { r, buf: vec![0u8; cap.max(16)].into_boxed_slice(), start: 0, end: 0, crc_at: 0, crc: 0, base: 0 }
+    }
+
+    /// Bytes consumed so far.
     pub fn offset(&self) -> u64 {
-        self.pos
+        self.base + self.start as u64
     }
 
     fn error(&self, kind: LoadErrorKind, line: u32, reason: String) -> LoadError {
-        LoadError { kind, offset: self.pos, line, reason }
+        LoadError { kind, offset: self.offset(), line, reason }
     }
 
-    fn fill(&mut self, buf: &mut [u8]) -> Result<(), LoadError> {
-        match self.r.read_exact(buf) {
-            Ok(()) => {
-                self.pos += buf.len() as u64;
-                self.crc = crc64(self.crc, buf);
-                Ok(())
+    /// The CRC-64 of everything consumed so far.
+    fn crc(&mut self) -> u64 {
+        self.crc = crc64(self.crc, &self.buf[self.crc_at..self.start]);
+        self.crc_at = self.start;
+        self.crc
+    }
+
+    /// Drops the consumed bytes (into the CRC) and moves the rest to the
+    /// front of the buffer.
+    fn compact(&mut self) {
+        self.crc();
+        self.buf.copy_within(self.start..self.end, 0);
+        self.base += self.start as u64;
+        self.end -= self.start;
+        self.start = 0;
+        self.crc_at = 0;
+    }
+
+    /// Makes `n` bytes available; more than the buffer's size is an EOF
+    /// error (callers read longer strings with `bytes`).
+    #[cold]
+    fn refill(&mut self, n: usize) -> Result<(), LoadError> {
+        self.compact();
+        while self.end < n {
+            match self.r.read(&mut self.buf[self.end..]) {
+                Ok(0) => bail!(self, Eof, "Unexpected EOF reading RDB file"),
+                Ok(k) => self.end += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => bail!(self, Io, "{}", e),
             }
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(self, Eof, "Unexpected EOF reading RDB file"),
-            Err(e) => bail!(self, Io, "{}", e),
         }
+        Ok(())
     }
 
+    /// The next `n` bytes, consumed, borrowed from the buffer (`n` at most
+    /// the buffer's size).
+    #[inline]
+    fn take(&mut self, n: usize) -> Result<&[u8], LoadError> {
+        if self.end - self.start < n {
+            self.refill(n)?;
+        }
+        let at = self.start;
+        self.start += n;
+        Ok(&self.buf[at..at + n])
+    }
+
+    #[inline]
     fn u8(&mut self) -> Result<u8, LoadError> {
-        let mut b = [0u8; 1];
-        self.fill(&mut b)?;
-        Ok(b[0])
+        Ok(self.take(1)?[0])
     }
 
+    #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], LoadError> {
         let mut b = [0u8; N];
-        self.fill(&mut b)?;
+        b.copy_from_slice(self.take(N)?);
         Ok(b)
     }
 
-    /// `n` bytes, allocated a megabyte at a time as they arrive: a corrupt
-    /// length cannot make us allocate more than the file holds. Each chunk
-    /// is one exact read into the vector (no probing reads).
+    /// `n` bytes. Past the buffer's size they are allocated a megabyte at a
+    /// time as they arrive, so a corrupt length cannot make us allocate
+    /// more than the file holds; each chunk is one exact read.
     fn bytes(&mut self, n: u64) -> Result<Vec<u8>, LoadError> {
+        if n <= self.buf.len() as u64 {
+            return Ok(self.take(n as usize)?.to_vec());
+        }
+        // What the buffer holds, then straight from the source.
+        let mut v = self.buf[self.start..self.end].to_vec();
+        self.start = self.end;
+        self.compact();
         const CHUNK: u64 = 1 << 20;
-        let mut v = Vec::with_capacity(n.min(CHUNK) as usize);
-        let mut left = n;
+        let mut left = n - v.len() as u64;
+        v.reserve(left.min(CHUNK) as usize);
         while left > 0 {
             let k = left.min(CHUNK) as usize;
             let at = v.len();
             v.resize(at + k, 0);
-            self.fill(&mut v[at..])?;
+            match self.r.read_exact(&mut v[at..]) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => bail!(self, Eof, "Unexpected EOF reading RDB file"),
+                Err(e) => bail!(self, Io, "{}", e),
+            }
+            self.crc = crc64(self.crc, &v[at..]);
+            self.base += k as u64;
             left -= k as u64;
         }
         Ok(v)
@@ -591,11 +658,23 @@ impl<R: Read> Reader<R> {
             ENC_LZF => {
                 let clen = self.read_len()?;
                 let len = self.read_len()?;
-                let c = self.bytes(clen)?;
-                if len == 0 {
-                    bail!(self, Corrupt, "Invalid LZF compressed string");
-                }
-                match lzf::decompress(&c, len as usize) {
+                // Read first, so that an error names the offset Redis names.
+                let out = if clen <= self.buf.len() as u64 {
+                    let c = self.take(clen as usize)?;
+                    if len == 0 {
+                        None
+                    } else {
+                        lzf::decompress(c, len as usize)
+                    }
+                } else {
+                    let c = self.bytes(clen)?;
+                    if len == 0 {
+                        None
+                    } else {
+                        lzf::decompress(&c, len as usize)
+                    }
+                };
+                match out {
                     Some(v) => Ok(Ok(v)),
                     None => bail!(self, Corrupt, "Invalid LZF compressed string"),
                 }
@@ -1097,7 +1176,7 @@ fn module_type_name(id: u64) -> String {
 /// (the footer is left unread).
 pub fn load_dump_payload(p: &[u8], cfg: &LoadConfig) -> Result<Option<Value>, LoadError> {
     let body = &p[..p.len().saturating_sub(10)];
-    let mut rd = Reader::new(body);
+    let mut rd = Reader::with_capacity(body, body.len().min(READ_BUF));
     let t = rd.u8()?;
     load_object(&mut rd, t, cfg)
 }
@@ -1251,7 +1330,7 @@ pub fn load_snapshot_progress<R: Read>(
         }
     }
     if ver >= 5 {
-        let computed = rd.crc;
+        let computed = rd.crc();
         let stored = u64::from_le_bytes(rd.array()?);
         if cfg.checksum {
             if stored == 0 {

@@ -422,8 +422,7 @@ impl Server {
         };
         let cfg = LoadConfig::from_config(&self.config, unix_ms());
         let mut dbs: Vec<Db> = (0..self.dbs.len()).map(Db::new).collect();
-        let reader = io::BufReader::with_capacity(1 << 20, file);
-        let stats = rdb::load_snapshot(reader, &mut dbs, &cfg).map_err(LoadFailure::Load)?;
+        let stats = rdb::load_snapshot(file, &mut dbs, &cfg).map_err(LoadFailure::Load)?;
         if let Some(merge) = add {
             if !merge {
                 for (i, fresh) in dbs.iter().enumerate() {
@@ -524,9 +523,8 @@ pub fn load_data_from_disk_serving(srv: &mut Server, serve: &mut dyn FnMut(&mut 
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let cfg = LoadConfig::from_config(&srv.config, unix_ms());
     let mut dbs: Vec<Db> = (0..srv.dbs.len()).map(Db::new).collect();
-    let reader = io::BufReader::with_capacity(1 << 20, file);
     srv.loading = Some(crate::server::Loading { start_unix: unix_ms() / 1000, started: start, total_bytes: total, loaded_bytes: 0 });
-    let result = rdb::load_snapshot_progress(reader, &mut dbs, &cfg, &mut |offset| {
+    let result = rdb::load_snapshot_progress(file, &mut dbs, &cfg, &mut |offset| {
         if let Some(l) = srv.loading.as_mut() {
             l.loaded_bytes = offset;
         }

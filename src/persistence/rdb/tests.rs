@@ -462,6 +462,54 @@ fn snapshot_round_trip_keeps_every_key_value_and_ttl() {
     }
 }
 
+/// A source that hands out at most 7 bytes per read, so every read of
+/// the reader meets a buffer edge somewhere.
+struct Trickle<'a>(&'a [u8]);
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(7).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn reads_across_buffer_edges_keep_bytes_offsets_and_crc() {
+    // Strings shorter and longer than the buffer, compressed and not.
+    let mut dbs = sample_dbs();
+    let noise: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    dbs[1].add(b"noise", Value::from_bytes(&noise));
+    dbs[1].add(b"repeats", Value::from_bytes(&b"abcdefgh".repeat(30_000)));
+    let f = snapshot(&dbs, true, true);
+    let mut loaded: Vec<Db> = (0..16).map(Db::new).collect();
+    load_snapshot(Trickle(&f), &mut loaded, &cfg()).expect("the CRC matches too");
+    for (a, b) in dbs.iter().zip(&loaded) {
+        assert_eq!(a.len(), b.len());
+        for (k, v) in a.dict.iter() {
+            let w = b.dict.get(k.as_bytes()).unwrap();
+            if matches!(v, Value::Set(s) if s.encoding() == "hashtable") {
+                assert_eq!(set_items(v), set_items(w));
+            } else {
+                assert_eq!(dump_payload(v), dump_payload(w), "key {:?}", k);
+            }
+        }
+    }
+    // The same strings through the smallest buffer, one at a time.
+    let strings: Vec<Vec<u8>> = vec![b"x".to_vec(), noise.clone(), b"y".repeat(40), b"abcdefgh".repeat(300), Vec::new()];
+    let mut e = Encoder::new(true);
+    for st in &strings {
+        e.save_string(st);
+    }
+    let mut rd = Reader::with_capacity(Trickle(&e.buf), 16);
+    for st in &strings {
+        assert_eq!(&rd.string().unwrap(), st);
+    }
+    assert_eq!(rd.offset(), e.buf.len() as u64);
+    assert_eq!(rd.crc(), crc64(0, &e.buf));
+    assert_eq!(rd.u8().unwrap_err().kind, LoadErrorKind::Eof);
+}
+
 #[test]
 fn expired_keys_are_not_loaded_and_checksums_are_checked() {
     let mut dbs: Vec<Db> = (0..16).map(Db::new).collect();
