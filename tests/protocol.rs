@@ -119,6 +119,9 @@ fn protocol_errors_reply_then_close_without_disturbing_others() {
     assert_eq!(esc(&c.read_to_eof()), esc(b"-ERR Protocol error: too big inline request\r\n"));
 
     assert_eq!(bystander.call(&["GET", "before"]), b"$1\r\n1\r\n");
+    // Each counts as an error reply, as in redis-server 7.0.15.
+    let stats = bystander.call_bulk(&["INFO", "errorstats"]);
+    assert!(stats.contains("errorstat_ERR:count=11\r\n"), "{}", stats);
     assert_healthy(&mut srv);
 }
 
@@ -300,6 +303,11 @@ fn unknown_commands_and_wrong_arity_reply_exactly_as_redis() {
         (vec!["SET", "k", "v", "EX", "0"], b"-ERR invalid expire time in 'set' command\r\n".to_vec()),
         (vec!["SET", "k", "v", "EX", "abc"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
         (vec!["SET", "k", "v", "NX", "XX"], b"-ERR syntax error\r\n".to_vec()),
+        (vec!["SELECT", "x"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
+        (vec!["SELECT", "01"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
+        (vec!["SELECT", "2147483648"], b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n".to_vec()),
+        (vec!["SELECT", "-1"], b"-ERR DB index is out of range\r\n".to_vec()),
+        (vec!["SELECT", "16"], b"-ERR DB index is out of range\r\n".to_vec()),
     ];
     for (args, want) in &cases {
         assert_eq!(esc(&c.call(args)), esc(want), "{:?}", args);

@@ -192,6 +192,16 @@ fn info_sections() {
 }
 
 #[test]
+fn debug_error_replies_the_line_as_protocol_without_counting_it() {
+    let srv = Server::start_with(&["--enable-debug-command", "yes"]);
+    let mut a = srv.raw();
+    assert_eq!(a.call(&["DEBUG", "ERROR", "FOO bar\r\nbaz"]), b"-FOO bar  baz\r\n");
+    let stats = a.call_bulk(&["INFO", "errorstats", "stats"]);
+    assert!(!stats.contains("errorstat_"), "{}", stats);
+    assert!(stats.contains("\r\ntotal_error_replies:0\r\n"), "{}", stats);
+}
+
+#[test]
 fn slowlog_records_slow_commands() {
     let srv = start();
     let mut a = srv.raw();

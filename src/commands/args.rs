@@ -31,6 +31,26 @@ pub fn range_long(arg: &[u8], min: i64, max: i64, err: fn() -> ReplyError) -> Re
     }
 }
 
+/// A C `int` argument (getIntFromObjectOrReply): Redis's integer error when
+/// it is not a number, its range error when it does not fit 32 bits.
+pub fn c_int(arg: &[u8]) -> Result<i64, ReplyError> {
+    let n = int(arg)?;
+    if n < i32::MIN as i64 || n > i32::MAX as i64 {
+        return Err(ReplyError::int_out_of_range());
+    }
+    Ok(n)
+}
+
+/// A database index of SELECT, MOVE and COPY: a C int, then selectDb's
+/// range check against the `dbs` databases.
+pub fn db_index(arg: &[u8], dbs: usize) -> Result<usize, ReplyError> {
+    let n = c_int(arg)?;
+    if n < 0 || n as usize >= dbs {
+        return Err(ReplyError::db_out_of_range());
+    }
+    Ok(n as usize)
+}
+
 /// Case-insensitive keyword comparison.
 #[inline]
 pub fn is(arg: &[u8], keyword: &str) -> bool {

@@ -200,11 +200,7 @@ pub fn hello(ctx: &mut Ctx) -> CmdResult {
 
 /// SELECT index
 pub fn select(ctx: &mut Ctx) -> CmdResult {
-    let n = crate::util::num::parse_i64_strict(ctx.arg(1)).ok_or_else(ReplyError::invalid_db_index)?;
-    if n < 0 || n as usize >= ctx.srv.dbs.len() {
-        return Err(ReplyError::db_out_of_range());
-    }
-    ctx.c.db = n as usize;
+    ctx.c.db = args::db_index(ctx.arg(1), ctx.srv.dbs.len())?;
     ctx.c.out.ok();
     Ok(())
 }

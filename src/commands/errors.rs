@@ -197,7 +197,7 @@ impl ReplyError {
     }
     /// A non-loopback connection refused by protected mode.
     pub fn protected_mode() -> Self {
-        Self::fixed("DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.")
+        Self::fixed("DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.")
     }
     pub fn protocol_too_big_mbulk_count() -> Self {
         Self::fixed("ERR Protocol error: too big mbulk count string")
@@ -247,7 +247,7 @@ impl ReplyError {
         Self::err(format_args!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(opt)))
     }
     pub fn hello_noauth() -> Self {
-        Self::fixed("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+        Self::fixed("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
     }
     /// CLIENT SETNAME and HELLO SETNAME.
     pub fn client_name_invalid() -> Self {
@@ -344,9 +344,6 @@ impl ReplyError {
     }
     pub fn db_out_of_range() -> Self {
         Self::fixed("ERR DB index is out of range")
-    }
-    pub fn invalid_db_index() -> Self {
-        Self::fixed("ERR invalid DB index")
     }
     pub fn invalid_first_db_index() -> Self {
         Self::fixed("ERR invalid first DB index")
@@ -555,7 +552,7 @@ impl ReplyError {
         Self::fixed("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
     }
     pub fn debug_reload_failed() -> Self {
-        Self::fixed("ERR Error trying to load the RDB dump, check server logs.")
+        Self::fixed("ERR Error trying to load the RDB dump")
     }
 
     // -- Server: SHUTDOWN, DEBUG.
@@ -579,11 +576,6 @@ impl ReplyError {
     }
     pub fn debug_protocol_type() -> Self {
         Self::fixed("ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false")
-    }
-    /// DEBUG ERROR <line>: the client's own line, code included. The one
-    /// text no constructor can fix.
-    pub fn debug_error(line: &[u8]) -> Self {
-        Self::coded(String::from_utf8_lossy(line).into_owned())
     }
 
     // -- CONFIG.

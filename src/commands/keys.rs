@@ -139,25 +139,6 @@ pub const COMMANDS: &[Command] = &[
 // ---------------------------------------------------------------------------
 // Shared helpers
 
-/// A C `int` argument (getIntFromObjectOrReply): Redis's integer error when
-/// it is not a number, its range error when it does not fit 32 bits.
-fn int_arg(arg: &[u8]) -> Result<i64, ReplyError> {
-    let n = args::int(arg)?;
-    if n < i32::MIN as i64 || n > i32::MAX as i64 {
-        return Err(ReplyError::int_out_of_range());
-    }
-    Ok(n)
-}
-
-/// A target database index for MOVE and COPY: an int, then selectDb's range check.
-fn target_db(srv: &Server, arg: &[u8]) -> Result<usize, ReplyError> {
-    let n = int_arg(arg)?;
-    if n < 0 || n as usize >= srv.dbs.len() {
-        return Err(ReplyError::db_out_of_range());
-    }
-    Ok(n as usize)
-}
-
 /// The TYPE name of a key, "none" when it does not exist (getObjectTypeName).
 fn type_name_of(srv: &mut Server, db: usize, key: &[u8]) -> &'static str {
     srv.lookup_read_flags(db, key, true).map(|v| v.type_name()).unwrap_or("none")
@@ -288,7 +269,7 @@ pub fn renamenx(ctx: &mut Ctx) -> CmdResult {
 /// here or already exists there.
 pub fn move_(ctx: &mut Ctx) -> CmdResult {
     let src = ctx.c.db;
-    let dst = target_db(ctx.srv, ctx.arg(2))?;
+    let dst = args::db_index(ctx.arg(2), ctx.srv.dbs.len())?;
     if src == dst {
         return Err(ReplyError::same_object());
     }
@@ -329,7 +310,7 @@ pub fn copy(ctx: &mut Ctx) -> CmdResult {
         if args::is(a, "replace") {
             replace = true;
         } else if args::is(a, "db") && j + 1 < ctx.argc() {
-            dst_db = target_db(ctx.srv, ctx.arg(j + 1))?;
+            dst_db = args::db_index(ctx.arg(j + 1), ctx.srv.dbs.len())?;
             j += 1;
         } else {
             return Err(ReplyError::syntax());

@@ -274,9 +274,15 @@ fn reject(srv: &mut Server, c: &mut Client, id: Option<usize>, e: ReplyError) {
 }
 
 pub fn reply_error(srv: &mut Server, c: &mut Client, e: &ReplyError) {
+    count_error_reply(srv, e);
+    c.out.error(e.text());
+}
+
+/// The error statistics of one error reply (total_error_replies and
+/// INFO errorstats, by the reply's code).
+pub fn count_error_reply(srv: &mut Server, e: &ReplyError) {
     srv.stats.total_error_replies += 1;
     *srv.stats.errors.entry(e.code().to_string()).or_insert(0) += 1;
-    c.out.error(e.text());
 }
 
 /// Runs a command that passed the gates (call() in server.c). Calls nest

@@ -607,7 +607,12 @@ pub fn debug(ctx: &mut Ctx) -> CmdResult {
         stringmatch_fuzz();
         ctx.c.out.simple("Apparently Redis did not crash: test passed");
     } else if is("error") && argc == 3 {
-        return Err(ReplyError::debug_error(ctx.arg(2)));
+        // The client's own line, written as protocol like Redis does: not
+        // an error reply of ours, so no error statistics count it.
+        let line: Vec<u8> = ctx.arg(2).iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }).collect();
+        ctx.c.out.raw(b"-");
+        ctx.c.out.raw(&line);
+        ctx.c.out.raw(b"\r\n");
     } else if is("reload") {
         super::persistence::debug_reload(ctx)?;
     } else if is("log") && argc == 3 {

@@ -555,7 +555,7 @@ pub fn process_input(srv: &mut Server, c: &mut Client) {
                 Ok(Parsed::Incomplete) => break,
                 Err(e) => {
                     log::debug!("Protocol error ({}) from client: id={} addr={}", e.text(), c.id, c.addr);
-                    c.out.error(e.text());
+                    crate::commands::reply_error(srv, c, &e);
                     c.close_after_reply = true;
                     break;
                 }
@@ -629,8 +629,10 @@ impl Server {
         }
         log::warn!("Errors trying to shut down the server. Check the logs for more information.");
         if let Some(token) = req.client {
+            let e = ReplyError::shutdown_failed();
+            crate::commands::count_error_reply(self, &e);
             if let Some(c) = self.clients.get_mut(token) {
-                c.out.error(ReplyError::shutdown_failed().text());
+                c.out.error(e.text());
                 self.pending_writes.push(token);
             }
         }
