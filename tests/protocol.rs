@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{esc, resp, Raw, Server};
+use common::{esc, resp, Raw, RealRedis, Server};
 use std::time::Duration;
 
 /// Asserts the server still serves a fresh client.
@@ -314,4 +314,30 @@ fn unknown_commands_and_wrong_arity_reply_exactly_as_redis() {
     }
     // The connection stays usable after command errors.
     assert_eq!(c.call(&["PING"]), b"+PONG\r\n");
+}
+
+#[test]
+fn client_bytes_in_error_replies_come_back_as_redis_sends_them() {
+    // Invalid UTF-8 goes back byte for byte; a NUL ends the text (C's %s).
+    let ours = Server::start();
+    let theirs = RealRedis::start();
+    let requests: Vec<Vec<u8>> = vec![
+        resp(&[b"f\xff", b"a\x00b", b"\xc3\xa9"]),
+        resp(&[b"CLIENT", b"n\xffo"]),
+        resp(&[b"CONFIG", b"x\x00y"]),
+        resp(&[b"OBJECT", b"\xfe"]),
+        resp(&[b"HELLO", b"3", b"b\xffad"]),
+        resp(&[b"CLIENT", b"KILL", b"TYPE", b"\xff"]),
+    ];
+    let (mut o, mut t) = (ours.raw(), theirs.raw());
+    for req in &requests {
+        o.send(req);
+        t.send(req);
+        assert_eq!(esc(&o.read_reply()), esc(&t.read_reply()), "request {}", esc(req));
+    }
+    let bad = b"*1\r\n\xff3\r\n";
+    let (mut o, mut t) = (ours.raw(), theirs.raw());
+    o.send(bad);
+    t.send(bad);
+    assert_eq!(esc(&o.read_to_eof()), esc(&t.read_to_eof()));
 }

@@ -17,7 +17,7 @@ pub fn float(arg: &[u8]) -> Result<f64, ReplyError> {
 pub fn positive(arg: &[u8], max: i64) -> Result<i64, ReplyError> {
     let n = int(arg)?;
     if n < 0 || n > max {
-        return Err(ReplyError::out_of_range());
+        return Err(ReplyError::not_positive());
     }
     Ok(n)
 }

@@ -1,6 +1,6 @@
 //! Every fixed error text a client can receive, in one place. The texts are
-//! byte-identical to Redis 7.0.15's; the first word is the error code that
-//! INFO errorstats counts.
+//! byte-identical to Redis 7.0.15's (CLIENT SETINFO's, a 7.2 command, are
+//! 7.2's); the first word is the error code that INFO errorstats counts.
 //!
 //! A `ReplyError` is built only through the named constructors below, one
 //! per text (several call sites with the same text share one), grouped by
@@ -12,8 +12,11 @@ use crate::types::hll::SelfTestFailure;
 use std::borrow::Cow;
 use std::fmt::Display;
 
+/// An error reply's text, code included, as bytes: where Redis prints a
+/// client's bytes into a text (an unknown command's name), they go back
+/// exactly as sent, not as UTF-8.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReplyError(Cow<'static, str>);
+pub struct ReplyError(Cow<'static, [u8]>);
 
 pub type CmdResult = Result<(), ReplyError>;
 
@@ -22,32 +25,43 @@ impl ReplyError {
 
     /// A fixed text, code included.
     const fn fixed(text: &'static str) -> ReplyError {
-        ReplyError(Cow::Borrowed(text))
+        ReplyError(Cow::Borrowed(text.as_bytes()))
     }
 
     /// An "ERR ..." error with a computed text.
     fn err(text: impl Display) -> ReplyError {
-        ReplyError(Cow::Owned(format!("ERR {}", text)))
+        ReplyError(Cow::Owned(format!("ERR {}", text).into_bytes()))
+    }
+
+    /// An "ERR ..." error made of our text and a client's bytes, in
+    /// order (the bytes already cut as C would print them: `c_str`).
+    fn err_bytes(parts: &[&[u8]]) -> ReplyError {
+        let mut t = b"ERR ".to_vec();
+        for p in parts {
+            t.extend_from_slice(p);
+        }
+        ReplyError(Cow::Owned(t))
     }
 
     /// A computed text whose code is part of it ("EXECABORT ...").
-    fn coded(text: String) -> ReplyError {
+    fn coded(text: Vec<u8>) -> ReplyError {
         ReplyError(Cow::Owned(text))
     }
 
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> &[u8] {
         &self.0
     }
 
     /// The error code errorstats counts: the first word.
     pub fn code(&self) -> &str {
-        self.0.split(' ').next().unwrap_or("ERR")
+        let word = self.0.split(|&b| b == b' ').next().unwrap_or(b"ERR");
+        std::str::from_utf8(word).unwrap_or("ERR")
     }
 
     /// The error as a RESP line, for the few replies written straight to a
     /// connection that has no client yet (max clients, protected mode).
     pub fn resp_line(&self) -> Vec<u8> {
-        format!("-{}\r\n", self.0).into_bytes()
+        [&b"-"[..], &self.0, b"\r\n"].concat()
     }
 
     // -- Argument parsing: numbers, options, counts.
@@ -61,7 +75,7 @@ impl ReplyError {
     pub fn not_float() -> Self {
         Self::fixed("ERR value is not a valid float")
     }
-    pub fn out_of_range() -> Self {
+    pub fn not_positive() -> Self {
         Self::fixed("ERR value is out of range, must be positive")
     }
     /// A count whose doubled value would overflow (HRANDFIELD/ZRANDMEMBER
@@ -128,34 +142,36 @@ impl ReplyError {
     }
     /// "Unsupported option %s": the C format stops at the first NUL byte.
     pub fn unsupported_option(opt: &[u8]) -> Self {
-        Self::err(format_args!("Unsupported option {}", until_nul(opt)))
+        Self::err_bytes(&[b"Unsupported option ", c_str(opt, usize::MAX)])
     }
 
     // -- Command lookup and the dispatcher's gates (processCommand).
 
     pub fn unknown_command<'a>(name: &[u8], args: impl Iterator<Item = &'a [u8]>) -> Self {
         // At most 128 bytes of arguments, each quoted and followed by a space.
-        let mut shown = String::new();
+        let mut shown = Vec::new();
         for a in args {
             if shown.len() >= 128 {
                 break;
             }
             let room = 128 - shown.len();
-            shown.push_str(&format!("'{}' ", truncate_lossy(a, room)));
+            shown.extend_from_slice(&[&b"'"[..], c_str(a, room), b"' "].concat());
         }
-        Self::err(format_args!("unknown command '{}', with args beginning with: {}", truncate_lossy(name, 128), shown))
+        Self::err_bytes(&[b"unknown command '", c_str(name, 128), b"', with args beginning with: ", &shown])
     }
     /// `parent` is the container's name ("client"); shown upper-cased.
     pub fn unknown_subcommand(sub: &[u8], parent: &str) -> Self {
-        Self::err(format_args!("unknown subcommand '{}'. Try {} HELP.", truncate_lossy(sub, 128), parent.to_ascii_uppercase()))
+        Self::err_bytes(&[b"unknown subcommand '", c_str(sub, 128), b"'. Try ", parent.to_ascii_uppercase().as_bytes(), b" HELP."])
     }
     /// addReplySubcommandSyntaxError: the subcommand as the client typed it.
     pub fn subcommand_syntax(sub: &[u8], parent: &str) -> Self {
-        Self::err(format_args!(
-            "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-            truncate_lossy(sub, 128),
-            parent.to_ascii_uppercase()
-        ))
+        Self::err_bytes(&[
+            b"unknown subcommand or wrong number of arguments for '",
+            c_str(sub, 128),
+            b"'. Try ",
+            parent.to_ascii_uppercase().as_bytes(),
+            b" HELP.",
+        ])
     }
     pub fn wrong_arity(full_name: &str) -> Self {
         Self::err(format_args!("wrong number of arguments for '{}' command", full_name))
@@ -212,7 +228,7 @@ impl ReplyError {
         Self::fixed("ERR Protocol error: too big bulk count string")
     }
     pub fn protocol_expected_dollar(got: u8) -> Self {
-        Self::err(format_args!("Protocol error: expected '$', got '{}'", got as char))
+        Self::err_bytes(&[b"Protocol error: expected '$', got '", &[got], b"'"])
     }
     pub fn protocol_invalid_bulk_length() -> Self {
         Self::fixed("ERR Protocol error: invalid bulk length")
@@ -244,7 +260,7 @@ impl ReplyError {
         Self::fixed("NOPROTO unsupported protocol version")
     }
     pub fn hello_syntax(opt: &[u8]) -> Self {
-        Self::err(format_args!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(opt)))
+        Self::err_bytes(&[b"Syntax error in HELLO option '", c_str(opt, usize::MAX), b"'"])
     }
     pub fn hello_noauth() -> Self {
         Self::fixed("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
@@ -261,14 +277,14 @@ impl ReplyError {
     }
     /// CLIENT SETINFO with an attribute other than LIB-NAME / LIB-VER.
     pub fn client_info_unknown(attr: &[u8]) -> Self {
-        Self::err(format_args!("Unrecognized option '{}'", String::from_utf8_lossy(attr)))
+        Self::err_bytes(&[b"Unrecognized option '", c_str(attr, usize::MAX), b"'"])
     }
     /// CLIENT SETINFO with a value holding spaces or special characters.
     pub fn client_info_invalid(attr: &[u8]) -> Self {
-        Self::err(format_args!("{} cannot contain spaces, newlines or special characters.", String::from_utf8_lossy(attr)))
+        Self::err_bytes(&[c_str(attr, usize::MAX), b" cannot contain spaces, newlines or special characters."])
     }
     pub fn unknown_client_type(name: &[u8]) -> Self {
-        Self::err(format_args!("Unknown client type '{}'", String::from_utf8_lossy(name)))
+        Self::err_bytes(&[b"Unknown client type '", c_str(name, usize::MAX), b"'"])
     }
     pub fn invalid_client_id() -> Self {
         Self::fixed("ERR Invalid client ID")
@@ -277,7 +293,7 @@ impl ReplyError {
         Self::fixed("ERR client-id should be greater than 0")
     }
     pub fn no_such_user(name: &[u8]) -> Self {
-        Self::err(format_args!("No such user '{}'", String::from_utf8_lossy(name)))
+        Self::err_bytes(&[b"No such user '", c_str(name, usize::MAX), b"'"])
     }
     pub fn no_such_client() -> Self {
         Self::fixed("ERR No such client")
@@ -313,8 +329,8 @@ impl ReplyError {
     /// EXEC refused by a gate (execCommandAbort): the reason is `cause`
     /// without its ERR code (other codes stay).
     pub fn exec_abort(cause: &ReplyError) -> Self {
-        let reason = cause.text().strip_prefix("ERR ").unwrap_or(cause.text());
-        Self::coded(format!("EXECABORT Transaction discarded because of: {}", reason))
+        let reason = cause.text().strip_prefix(b"ERR ").unwrap_or(cause.text());
+        Self::coded([&b"EXECABORT Transaction discarded because of: "[..], reason].concat())
     }
 
     // -- Pub/Sub.
@@ -428,19 +444,19 @@ impl ReplyError {
     }
     /// "Unknown PFDEBUG subcommand '%s'": the C format stops at a NUL byte.
     pub fn pfdebug_unknown_subcommand(sub: &[u8]) -> Self {
-        Self::err(format_args!("Unknown PFDEBUG subcommand '{}'", until_nul(sub)))
+        Self::err_bytes(&[b"Unknown PFDEBUG subcommand '", c_str(sub, usize::MAX), b"'"])
     }
     /// PFSELFTEST's TESTFAILED replies (pfselftestCommand).
     pub fn hll_self_test_failed(f: SelfTestFailure) -> Self {
         match f {
             SelfTestFailure::Register { index, expected, got } => {
-                Self::coded(format!("TESTFAILED Register {} should be {} but is {}", index, expected, got))
+                Self::coded(format!("TESTFAILED Register {} should be {} but is {}", index, expected, got).into_bytes())
             }
             SelfTestFailure::SparseCorrupted => Self::fixed("TESTFAILED corrupted sparse HLL"),
             SelfTestFailure::SparseNotUsed => Self::fixed("TESTFAILED sparse encoding not used"),
             SelfTestFailure::DenseSparseDisagree => Self::fixed("TESTFAILED dense/sparse disagree"),
             SelfTestFailure::TooBigError { card, abserr } => {
-                Self::coded(format!("TESTFAILED Too big error. card:{} abserr:{}", card, abserr))
+                Self::coded(format!("TESTFAILED Too big error. card:{} abserr:{}", card, abserr).into_bytes())
             }
         }
     }
@@ -605,13 +621,9 @@ impl ReplyError {
     }
 }
 
-/// Up to `max` bytes of `b` as text (Redis's "%.128s").
-fn truncate_lossy(b: &[u8], max: usize) -> String {
-    String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned()
-}
-
-/// `b` as text up to its first NUL byte (a C "%s").
-fn until_nul(b: &[u8]) -> Cow<'_, str> {
+/// `b` as C's "%s" (or "%.128s" with `max` 128) prints it: up to its first
+/// NUL byte, then at most `max` bytes.
+fn c_str(b: &[u8], max: usize) -> &[u8] {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-    String::from_utf8_lossy(&b[..end])
+    &b[..end.min(max)]
 }

@@ -520,7 +520,7 @@ fn pop_one(srv: &mut Server, db: usize, key: &[u8], end: End) -> Vec<u8> {
 
 /// The shared body of LPOP and RPOP (popGenericCommand).
 fn pop_generic(ctx: &mut Ctx, end: End) -> CmdResult {
-    let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::out_of_range)? as usize) } else { None };
+    let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::not_positive)? as usize) } else { None };
     let db = ctx.c.db;
     let key = ctx.arg(1);
     let Some(l) = write_list(ctx.srv, db, key)? else {

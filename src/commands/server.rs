@@ -680,7 +680,7 @@ fn debug_object(ctx: &mut Ctx) -> CmdResult {
 /// keys are left alone; nothing is propagated.
 fn debug_populate(ctx: &mut Ctx) -> CmdResult {
     let positive = |a: &[u8]| -> Result<u64, ReplyError> {
-        crate::util::num::parse_i64_strict(a).filter(|&n| n >= 0).map(|n| n as u64).ok_or_else(ReplyError::out_of_range)
+        crate::util::num::parse_i64_strict(a).filter(|&n| n >= 0).map(|n| n as u64).ok_or_else(ReplyError::not_positive)
     };
     let count = positive(ctx.arg(2))?;
     let prefix = if ctx.argc() >= 4 { ctx.arg(3).to_vec() } else { b"key".to_vec() };

@@ -274,7 +274,7 @@ fn spop_with_count(ctx: &mut Ctx) -> CmdResult {
     // getPositiveLongFromObjectOrReply: any non-integer is "out of range" too.
     let count = match parse_i64_strict(ctx.arg(2)) {
         Some(n) if n >= 0 => n as u64,
-        _ => return Err(ReplyError::out_of_range()),
+        _ => return Err(ReplyError::not_positive()),
     };
     let db = ctx.c.db;
     let key = ctx.arg(1);

@@ -1133,7 +1133,7 @@ fn zpop_command(ctx: &mut Ctx, max: bool) -> CmdResult {
     if ctx.argc() > 3 {
         return Err(ReplyError::syntax());
     }
-    let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::out_of_range)? as usize) } else { None };
+    let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::not_positive)? as usize) } else { None };
     let nested = ctx.c.out.resp > 2 && count.is_some();
     let key = ctx.arg(1);
     pop_generic(ctx, &[key], max, false, count, nested, false)?;

@@ -74,9 +74,9 @@ impl Reply {
 
     /// `-text`: the whole error line, code included ("ERR syntax error").
     /// Newlines would break the protocol; Redis turns them into spaces.
-    pub fn error(&mut self, text: &str) {
+    pub fn error(&mut self, text: &[u8]) {
         self.buf.push(b'-');
-        for &b in text.as_bytes() {
+        for &b in text {
             self.buf.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.raw(b"\r\n");

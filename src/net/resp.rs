@@ -417,7 +417,7 @@ mod tests {
         loop {
             // The tables below give the text after the ERR code.
             let parsed = p.parse(input, &mut pos, &mut argv, LIM);
-            match parsed.map_err(|e| e.text().strip_prefix("ERR ").expect("an ERR error").to_string())? {
+            match parsed.map_err(|e| String::from_utf8_lossy(e.text().strip_prefix(b"ERR ").expect("an ERR error")).into_owned())? {
                 Parsed::Command => out.push(argv.to_vecs()),
                 Parsed::Incomplete => return Ok(out),
             }

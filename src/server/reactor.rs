@@ -554,7 +554,7 @@ pub fn process_input(srv: &mut Server, c: &mut Client) {
                 Ok(Parsed::Command) => {}
                 Ok(Parsed::Incomplete) => break,
                 Err(e) => {
-                    log::debug!("Protocol error ({}) from client: id={} addr={}", e.text(), c.id, c.addr);
+                    log::debug!("Protocol error ({}) from client: id={} addr={}", String::from_utf8_lossy(e.text()), c.id, c.addr);
                     crate::commands::reply_error(srv, c, &e);
                     c.close_after_reply = true;
                     break;
