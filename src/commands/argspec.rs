@@ -355,23 +355,23 @@ impl Parser {
 
     /// After '(': `a b c)` is a block, `a | b | c)` a oneof.
     fn group(&mut self) -> Result<(ArgType, Vec<Arg>), SpecError> {
+        // Errors about the whole group point at its first argument.
+        let first = self.error("");
+        let at = |what| SpecError { what, ..first };
         let mut alternatives = vec![self.sequence()?];
         while self.peek() == Some(Tok::Bar) {
             self.pos += 1;
             alternatives.push(self.sequence()?);
         }
         self.expect(Tok::Close(b')'), "expected ')'")?;
-        if alternatives.len() == 1 {
-            let parts = alternatives.pop().unwrap_or_default();
-            if parts.is_empty() {
-                return Err(self.error("empty group"));
+        match alternatives.as_slice() {
+            [parts] if parts.is_empty() => Err(at("empty group")),
+            [_] => Ok((ArgType::Block, alternatives.remove(0))),
+            _ if alternatives.iter().any(|alt| alt.len() != 1) => {
+                Err(at("each alternative of a oneof is one argument (name a block for more)"))
             }
-            return Ok((ArgType::Block, parts));
+            _ => Ok((ArgType::OneOf, alternatives.into_iter().flatten().collect())),
         }
-        if alternatives.iter().any(|alt| alt.len() != 1) {
-            return Err(self.error("each alternative of a oneof is one argument (name a block for more)"));
-        }
-        Ok((ArgType::OneOf, alternatives.into_iter().flatten().collect()))
     }
 
     /// `...`, `@since`, `!deprecated-since`, `#key-spec-index`, each at most once.
@@ -554,6 +554,8 @@ mod tests {
         ] {
             assert_eq!(parse(spec).map_err(|e| e.what), Err(what), "{:?}", spec);
         }
+        // A group's own errors point inside it, where its arguments start.
+        assert_eq!(parse("x a:(b c | d) y").unwrap_err().at, 5);
         assert_eq!(
             parse("key:key [value").unwrap_err().to_string(),
             "at byte 14: expected ']' (one argument per brackets: name a group for more)"

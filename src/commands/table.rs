@@ -38,14 +38,15 @@
 //! ```
 //!
 //! - `name` is a string argument; `name:type` gives another type: `key`,
-//!   `integer`, `double`, `pattern`, `unix-time` (or `string`). Names are
-//!   lower-case words (`-`, `_`, `/` allowed); "double quotes" take any
-//!   other name (`"ip:port"`).
+//!   `integer`, `double`, `pattern`, `unix-time` (or `string`). A name is
+//!   a word that starts with a lower-case letter (`-`, `_`, `/` allowed);
+//!   "double quotes" take any other name (`"ip:port"`).
 //! - `TOKEN name` is an argument introduced by a token (`EX seconds:integer`).
 //!   A token alone is a pure token named after it in lower case (`NX` is
 //!   `nx`); `name=TOKEN` names it otherwise (`change=CH`), and never takes
-//!   the next argument as its value. Tokens are upper-case words; 'single
-//!   quotes' take any other token (`'lib-name'`).
+//!   the next argument as its value. A token is any other word of
+//!   upper-case letters, digits, `-` and `_` (`NX`, `0`); 'single quotes'
+//!   take any other token (`'lib-name'`).
 //! - `name:(a b c)` is a block of arguments, `name:(a | b | c)` a oneof of
 //!   single arguments (an alternative of several arguments is a named
 //!   block); a token can introduce either (`LIMIT offset_count:(...)`).
