@@ -406,6 +406,7 @@ fn is_space(c: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     const LIM: Limits = Limits { max_bulk_len: 512 * 1024 * 1024, authenticated: true };
 
@@ -507,12 +508,10 @@ mod tests {
         // A cheap deterministic fuzz: random bytes biased towards protocol
         // characters, cut at random places.
         let alphabet = b"*$\r\n0123456789-abc \"'\\x";
-        let mut seed: u64 = 0x1234_5678;
+        let mut rng = TestRng(0x1234_5678);
         for _ in 0..20_000 {
             let mut input = Vec::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next();
             let len = (seed % 64) as usize;
             for j in 0..len {
                 let r = seed.rotate_left(j as u32 * 7) ^ (j as u64 * 0x9e37);
@@ -527,13 +526,8 @@ mod tests {
     /// path), parses back to exactly the commands sent.
     #[test]
     fn chunked_delivery_round_trips() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = TestRng(0x9e37_79b9_7f4a_7c15);
+        let mut rnd = || rng.next();
         for _round in 0..200 {
             let mut cmds: Vec<Vec<Vec<u8>>> = Vec::new();
             let mut wire = Vec::new();

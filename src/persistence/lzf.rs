@@ -318,16 +318,12 @@ fn copy_match(out: &mut [u8], op: usize, back: usize, n: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     #[test]
     fn round_trips() {
-        let mut seed = 7u64;
-        let mut rnd = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = TestRng(7u64);
+        let mut rnd = || rng.next();
         let mut inputs: Vec<Vec<u8>> = vec![
             b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_vec(),
             b"abcabcabcabcabcabcabcabcabcabcabcabc hello hello hello hello".to_vec(),
@@ -383,22 +379,6 @@ mod tests {
         assert!(decompress(b"\x00a", 2).is_none()); // wrong expanded length
         assert!(decompress(b"\x00a\xe0", 20).is_none()); // truncated match
         assert!(decompress(b"", 0).unwrap().is_empty());
-    }
-
-    /// xorshift64, as in the tests above.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
     }
 
     /// lzf_decompress read literally, one byte at a time, with no output
@@ -457,7 +437,7 @@ mod tests {
     /// compress(): every run length, every match length and every offset,
     /// including matches that overlap what they write (offset < length),
     /// which compress() rarely produces.
-    fn random_stream(rng: &mut Rng, tokens: usize) -> (Vec<u8>, usize) {
+    fn random_stream(rng: &mut TestRng, tokens: usize) -> (Vec<u8>, usize) {
         let mut c = Vec::new();
         let mut op = 0usize;
         for _ in 0..tokens {
@@ -493,7 +473,7 @@ mod tests {
 
     #[test]
     fn decompress_matches_a_byte_by_byte_reference() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = TestRng(0x9e37_79b9_7f4a_7c15);
         let mut valid: Vec<(Vec<u8>, usize)> = Vec::new();
 
         // Round trips through compress(): sizes 1..70000, spread

@@ -462,6 +462,7 @@ impl<'a> Iterator for Iter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     fn pairs(h: &Hash) -> Vec<(Vec<u8>, Vec<u8>)> {
         let mut v: Vec<_> = h.iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect();
@@ -475,13 +476,8 @@ mod tests {
     /// last value.
     #[test]
     fn repeated_fields_never_panic() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rnd = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n.max(1) as u64) as usize
-        };
+        let mut rng = TestRng(0x2545_f491_4f6c_dd1du64);
+        let mut rnd = |n: usize| rng.below(n);
         for _ in 0..400 {
             let mut items = Vec::new();
             for _ in 0..rnd(10) {

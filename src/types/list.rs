@@ -468,6 +468,7 @@ impl<'a> Iterator for Iter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     fn items(l: &List) -> Vec<Vec<u8>> {
         l.iter().map(|v| v.to_vec()).collect()
@@ -558,13 +559,8 @@ mod tests {
 
     #[test]
     fn insert_splits_and_merges_like_a_model() {
-        let mut seed = 42u64;
-        let mut rnd = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = TestRng(42u64);
+        let mut rnd = || rng.next();
         for fill in [-2i64, -1, 3, 8] {
             let mut l = List::new(fill, 0);
             let mut model: Vec<Vec<u8>> = Vec::new();

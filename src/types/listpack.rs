@@ -844,6 +844,7 @@ impl<'a> Iterator for RevIter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     fn collect(lp: &Listpack) -> Vec<Vec<u8>> {
         lp.iter().map(|v| v.to_vec()).collect()
@@ -1070,13 +1071,8 @@ mod tests {
 
     #[test]
     fn random_round_trips() {
-        let mut seed = 0x1234_5678_9abc_def0u64;
-        let mut rnd = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = TestRng(0x1234_5678_9abc_def0u64);
+        let mut rnd = || rng.next();
         let mut lp = Listpack::new();
         let mut model: Vec<Vec<u8>> = Vec::new();
         for _ in 0..3000 {

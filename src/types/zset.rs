@@ -1318,6 +1318,7 @@ impl Iterator for TreeIter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     const LIMITS: Limits = Limits { entries: 128, value: 64 };
 
@@ -1332,13 +1333,8 @@ mod tests {
     /// member winning.
     #[test]
     fn corrupt_listpacks_never_panic() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n.max(1) as u64) as usize
-        };
+        let mut rng = TestRng(0x9e37_79b9_7f4a_7c15u64);
+        let mut rnd = |n: usize| rng.below(n);
         let scores = ["1", "2.5", "-3", "nan", "x", "inf", "-inf", "", "1e400", "0", "7"];
         let small = Limits { entries: 6, value: 64 };
         for _ in 0..400 {

@@ -296,18 +296,17 @@ pub fn incr_long_double(cur: Option<&[u8]>, incr: &[u8]) -> Result<Vec<u8>, LdIn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::rand::TestRng;
 
     #[test]
     fn plain_decimals_read_as_the_general_parser_reads_them() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = TestRng(0x9e37_79b9_7f4a_7c15);
         let mut cases: Vec<String> = ["0", "-0", "1.5", "-12.25", "007", "0.1", "999999999999999", "123456789.012345", "3.14159"]
             .iter()
             .map(|s| s.to_string())
             .collect();
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next();
             let digits = (seed % 15 + 1) as usize;
             let m = (seed >> 8) % 10u64.pow(digits as u32);
             let mut t = format!("{:0width$}", m, width = digits);

@@ -35,3 +35,23 @@ pub fn random_hex40() -> String {
     s.truncate(40);
     s
 }
+
+/// A seeded xorshift64 for tests: the same sequence on every run, so that a
+/// failure repeats.
+#[cfg(test)]
+pub struct TestRng(pub u64);
+
+#[cfg(test)]
+impl TestRng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}

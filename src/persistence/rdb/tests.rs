@@ -5,6 +5,7 @@
 use super::*;
 use crate::config::Config;
 use crate::types::value::Value;
+use crate::util::rand::TestRng;
 
 fn cfg() -> LoadConfig {
     let mut c = LoadConfig::from_config(&Config::default(), crate::server::unix_ms());
@@ -574,20 +575,6 @@ fn a_file_written_by_redis_7_0_15_loads() {
     assert_eq!(e.buf, b"\x00\xc3\x09\x40\x42\x01\x61\x61\xe0\x35\x00\x01\x61\x61");
 }
 
-/// A tiny deterministic PRNG for the fuzz test.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 #[test]
 fn fuzzed_files_never_panic_and_fail_cleanly() {
     // Small but varied: every encoding the loader has, and old formats.
@@ -601,7 +588,7 @@ fn fuzzed_files_never_panic_and_fail_cleanly() {
     let modern = snapshot(&dbs, true, true);
     let zl = ziplist(&[LpValue::Str(b"a"), LpValue::Int(300), LpValue::Int(3)]);
     let old = file(7, &with_string(with_string(vec![ty::LIST_ZIPLIST], b"z"), &zl));
-    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut rng = TestRng(0x9e3779b97f4a7c15);
     let mut c = cfg();
     let mut outcomes = [0usize; 2];
     for round in 0..6000 {
