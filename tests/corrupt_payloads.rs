@@ -3,11 +3,12 @@
 //! repeat a field or member, and a sorted set's scores may be out of order
 //! or not numbers at all: RESTORE takes such payloads, and then every
 //! command on the key must answer without bringing the server down. With
-//! `yes` (or `clients`, for RESTORE) repeats get Redis's `Bad data format`.
+//! `yes` (or `clients`, for RESTORE) repeats get Redis's `Bad data format`,
+//! and INFO's dump_payload_sanitizations counts what was checked.
 
 mod common;
 
-use common::{resp, Raw, Server};
+use common::{resp, Raw, RealRedis, Server};
 use ferrodis::persistence::crc64::crc64;
 use ferrodis::types::listpack::Listpack;
 
@@ -174,4 +175,41 @@ fn deep_sanitization_refuses_repeats_and_accepts_what_redis_accepts() {
     // An odd count is always refused.
     assert_eq!(restore(&mut c, "k", &odd), "-ERR Bad data format\r\n");
     assert_eq!(c.call(&["CONFIG", "SET", "sanitize-dump-payload", "maybe"])[..1], b"-"[..]);
+}
+
+fn sanitizations(c: &mut Raw) -> String {
+    let info = c.call_bulk(&["INFO", "stats"]);
+    info.lines().find(|l| l.starts_with("dump_payload_sanitizations:")).unwrap_or("missing").to_string()
+}
+
+#[test]
+fn dump_payload_sanitizations_counts_as_redis_does() {
+    let ours = Server::start();
+    let theirs = RealRedis::start();
+    let long = "x".repeat(100);
+    for c in [&mut ours.raw(), &mut theirs.raw()] {
+        let setup: &[&[&str]] = &[
+            &["CONFIG", "SET", "sanitize-dump-payload", "yes"],
+            &["HSET", "h", "a", "1"],
+            &["HSET", "hb", "f", &long],
+            &["ZADD", "z", "1", "a"],
+            &["SADD", "si", "1", "2"],
+            &["SADD", "ss", "a", "b"],
+            &["RPUSH", "l", "a", "b"],
+            &["SET", "s", "v"],
+        ];
+        for cmd in setup {
+            c.call(cmd);
+        }
+        for k in ["h", "hb", "z", "si", "ss", "l", "s"] {
+            let dumped = c.call(&["DUMP", k]);
+            let start = dumped.iter().position(|&b| b == b'\n').unwrap() + 1;
+            let body = &dumped[start..dumped.len() - 2];
+            c.send(&resp(&[b"RESTORE", format!("{}2", k).as_bytes(), b"0", body]));
+            assert_eq!(c.read_reply(), b"+OK\r\n");
+        }
+    }
+    // A hash and a sorted set listpack, an intset and a list node.
+    assert_eq!(sanitizations(&mut ours.raw()), "dump_payload_sanitizations:4");
+    assert_eq!(sanitizations(&mut theirs.raw()), "dump_payload_sanitizations:4");
 }

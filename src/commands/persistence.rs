@@ -8,7 +8,7 @@ use super::table::{acl, flag::*, Command};
 use super::Ctx;
 use crate::config::SanitizeDump;
 use crate::db::keyspace::event;
-use crate::persistence::rdb::{self, LoadConfig};
+use crate::persistence::rdb::{self, LoadConfig, LoadStats};
 use crate::persistence::save::LoadFailure;
 
 const K: u32 = acl::KEYSPACE;
@@ -132,7 +132,10 @@ pub fn restore(ctx: &mut Ctx) -> CmdResult {
     cfg.log_aux = false;
     // "clients" sanitizes what clients send, not what a file holds.
     cfg.deep_sanitize = ctx.srv.config.sanitize_dump_payload != SanitizeDump::No;
-    let val = match rdb::load_dump_payload(payload, &cfg) {
+    let mut stats = LoadStats::default();
+    let loaded = rdb::load_dump_payload(payload, &cfg, &mut stats);
+    ctx.srv.stats.dump_payload_sanitizations += stats.sanitizations;
+    let val = match loaded {
         Ok(Some(v)) => v,
         Ok(None) => return Err(ReplyError::bad_data_format()),
         Err(e) => {

@@ -478,6 +478,9 @@ impl LoadConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LoadStats {
     pub keys_loaded: u64,
+    /// Payloads given the deep checks (dump_payload_sanitizations): each
+    /// hash or sorted-set listpack, intset and list node, as Redis counts.
+    pub sanitizations: u64,
     pub keys_expired: u64,
     pub empty_keys_skipped: u64,
 }
@@ -970,7 +973,7 @@ fn any_equal(hashes: &mut [u64]) -> bool {
 
 /// Decodes one value of type `t` (rdbLoadObject). `Ok(None)` is an empty
 /// collection, which Redis skips with a notice.
-pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Result<Option<Value>, LoadError> {
+pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig, stats: &mut LoadStats) -> Result<Option<Value>, LoadError> {
     let unsupported = |rd: &Reader<R>, r: String| rd.error(LoadErrorKind::Unsupported, line!(), r);
     let v = match t {
         ty::STRING => match rd.string_or_int()? {
@@ -1015,6 +1018,7 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
                         None => bail!(rd, Corrupt, "Ziplist integrity check failed."),
                     }
                 } else {
+                    stats.sanitizations += cfg.deep_sanitize as u64;
                     match Listpack::from_bytes(data) {
                         Ok(lp) => lp,
                         Err(_) => bail!(rd, Corrupt, "Listpack integrity check failed."),
@@ -1046,6 +1050,7 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
         }
         ty::SET_INTSET => {
             let blob = rd.string()?;
+            stats.sanitizations += cfg.deep_sanitize as u64;
             let Some(is) = Intset::from_bytes(&blob) else { bail!(rd, Corrupt, "Intset integrity check failed.") };
             let mut s = Set::from_intset(is);
             if s.len() > cfg.set_max_intset_entries {
@@ -1129,7 +1134,9 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig) -> Resu
             };
             // A ziplist was rewritten entry by entry, which Redis always
             // follows with the repeat check (ziplistPairsConvertAndValidateIntegrity).
-            let deep = cfg.deep_sanitize || matches!(t, ty::HASH_ZIPLIST | ty::ZSET_ZIPLIST);
+            let from_ziplist = matches!(t, ty::HASH_ZIPLIST | ty::ZSET_ZIPLIST);
+            stats.sanitizations += (cfg.deep_sanitize && !from_ziplist) as u64;
+            let deep = cfg.deep_sanitize || from_ziplist;
             let Some((lp, pairs)) = validate_pairs(raw, deep) else { bail!(rd, Corrupt, "{} listpack integrity check failed.", what) };
             if pairs == 0 {
                 return Ok(None);
@@ -1174,11 +1181,11 @@ fn module_type_name(id: u64) -> String {
 
 /// Decodes a RESTORE payload already checked by `verify_dump_payload`
 /// (the footer is left unread).
-pub fn load_dump_payload(p: &[u8], cfg: &LoadConfig) -> Result<Option<Value>, LoadError> {
+pub fn load_dump_payload(p: &[u8], cfg: &LoadConfig, stats: &mut LoadStats) -> Result<Option<Value>, LoadError> {
     let body = &p[..p.len().saturating_sub(10)];
     let mut rd = Reader::with_capacity(body, body.len().min(READ_BUF));
     let t = rd.u8()?;
-    load_object(&mut rd, t, cfg)
+    load_object(&mut rd, t, cfg, stats)
 }
 
 /// Loads a whole RDB stream into `dbs` (rdbLoadRio). On error `dbs` may
@@ -1293,7 +1300,7 @@ pub fn load_snapshot_progress<R: Read>(
         }
         // A key/value pair of type `t`.
         let key = rd.string()?;
-        let val = load_object(&mut rd, t, cfg)?;
+        let val = load_object(&mut rd, t, cfg, &mut stats)?;
         let (exp, idl) = (expire.take(), idle.take());
         let Some(val) = val else {
             stats.empty_keys_skipped += 1;

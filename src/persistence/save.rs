@@ -452,6 +452,7 @@ impl Server {
             self.install_loaded_dbs(dbs);
         }
         self.rdb.last_load = stats;
+        self.stats.dump_payload_sanitizations += stats.sanitizations;
         log_loaded(&stats);
         Ok(Some(stats))
     }
@@ -535,6 +536,7 @@ pub fn load_data_from_disk_serving(srv: &mut Server, serve: &mut dyn FnMut(&mut 
         Ok(stats) => {
             srv.install_loaded_dbs(dbs);
             srv.rdb.last_load = stats;
+            srv.stats.dump_payload_sanitizations += stats.sanitizations;
             log_loaded(&stats);
             log::info!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64());
             true

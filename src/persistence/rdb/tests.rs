@@ -80,7 +80,7 @@ fn string_encodings_match_redis() {
 fn round_trip(v: &Value) -> Value {
     let p = dump_payload(v);
     assert!(verify_dump_payload(&p).is_some());
-    load_dump_payload(&p, &cfg()).unwrap().unwrap()
+    load_dump_payload(&p, &cfg(), &mut LoadStats::default()).unwrap().unwrap()
 }
 
 fn list_of(items: &[Vec<u8>]) -> Value {
@@ -162,7 +162,7 @@ fn intset_payload_of_more_than_the_limit_becomes_a_hashtable() {
     let p = dump_payload(&set_of(&items));
     let mut c = cfg();
     c.set_max_intset_entries = 10;
-    let v = load_dump_payload(&p, &c).unwrap().unwrap();
+    let v = load_dump_payload(&p, &c, &mut LoadStats::default()).unwrap().unwrap();
     assert_eq!(v.encoding(), "hashtable");
     assert_eq!(set_items(&v).len(), 100);
 }
@@ -182,7 +182,7 @@ fn dump_payloads_are_verified() {
     // A list dumped by redis-server 7.0.15 (RPUSH l a b 1 2).
     let redis_list = b"\x12\x01\x02\x11\x11\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\x01\x01\x02\x01\xff\n\x00mrq>\x9bCH+";
     assert!(verify_dump_payload(redis_list).is_some());
-    let v = load_dump_payload(redis_list, &cfg()).unwrap().unwrap();
+    let v = load_dump_payload(redis_list, &cfg(), &mut LoadStats::default()).unwrap().unwrap();
     assert_eq!(list_items(&v), vec![b"a".to_vec(), b"b".to_vec(), b"1".to_vec(), b"2".to_vec()]);
     assert_eq!(dump_payload(&v), redis_list.to_vec(), "and we dump it identically");
 }
@@ -632,7 +632,7 @@ fn fuzzed_files_never_panic_and_fail_cleanly() {
         }
         // Payload fuzzing goes through RESTORE's path too.
         let p = &f[..f.len().min(64)];
-        let _ = load_dump_payload(p, &c);
+        let _ = load_dump_payload(p, &c, &mut LoadStats::default());
     }
     assert!(outcomes[1] > 3000, "most corruptions must be detected: {:?}", outcomes);
 }
