@@ -478,11 +478,11 @@ impl LoadConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LoadStats {
     pub keys_loaded: u64,
+    pub keys_expired: u64,
+    pub empty_keys_skipped: u64,
     /// Payloads given the deep checks (dump_payload_sanitizations): each
     /// hash or sorted-set listpack, intset and list node, as Redis counts.
     pub sanitizations: u64,
-    pub keys_expired: u64,
-    pub empty_keys_skipped: u64,
 }
 
 /// A byte source with a running offset and CRC (rio), buffered itself so
@@ -662,21 +662,8 @@ impl<R: Read> Reader<R> {
                 let clen = self.read_len()?;
                 let len = self.read_len()?;
                 // Read first, so that an error names the offset Redis names.
-                let out = if clen <= self.buf.len() as u64 {
-                    let c = self.take(clen as usize)?;
-                    if len == 0 {
-                        None
-                    } else {
-                        lzf::decompress(c, len as usize)
-                    }
-                } else {
-                    let c = self.bytes(clen)?;
-                    if len == 0 {
-                        None
-                    } else {
-                        lzf::decompress(&c, len as usize)
-                    }
-                };
+                let unpack = |c: &[u8]| if len == 0 { None } else { lzf::decompress(c, len as usize) };
+                let out = if clen <= self.buf.len() as u64 { unpack(self.take(clen as usize)?) } else { unpack(&self.bytes(clen)?) };
                 match out {
                     Some(v) => Ok(Ok(v)),
                     None => bail!(self, Corrupt, "Invalid LZF compressed string"),
@@ -773,34 +760,36 @@ fn zset_from_listpack(lp: Listpack, pairs: usize, cfg: &LoadConfig) -> Value {
 /// there, and every operation tolerates that (a wrong answer at worst,
 /// never a panic), as it tolerates a repeat that was not looked for.
 fn validate_pairs(raw: Vec<u8>, deep: bool) -> Option<(Listpack, usize)> {
+    let mut hashes: Vec<u64> = Vec::new();
     let n = if deep {
         // One allocation, sized from the header's element count (checked
         // by the walk; capped, since it is not checked yet).
         let count = raw.get(4..6).map_or(0, |c| u16::from_le_bytes([c[0], c[1]]) as usize);
-        let mut hashes: Vec<u64> = Vec::with_capacity((count / 2).min(1024));
+        hashes.reserve((count / 2).min(1024));
         let mut b = [0u8; 20];
         let mut i = 0usize;
-        let n = Listpack::validate_each(&raw, |e| {
+        Listpack::validate_each(&raw, |e| {
             if i.is_multiple_of(2) {
                 hashes.push(hash_bytes(e.as_bytes(&mut b)));
             }
             i += 1;
             true
         })
-        .ok()?;
-        if any_equal(&mut hashes) {
-            let lp = Listpack::from_validated(raw);
-            let mut seen = HashSet::new();
-            if !lp.iter().step_by(2).all(|e| seen.insert(e.to_vec())) {
-                return None;
-            }
-            return n.is_multiple_of(2).then_some((lp, n / 2));
-        }
-        n
+        .ok()?
     } else {
         Listpack::validate(&raw).ok()?
     };
-    n.is_multiple_of(2).then(|| (Listpack::from_validated(raw), n / 2))
+    if !n.is_multiple_of(2) {
+        return None;
+    }
+    let lp = Listpack::from_validated(raw);
+    if any_equal(&mut hashes) {
+        let mut seen = HashSet::new();
+        if !lp.iter().step_by(2).all(|e| seen.insert(e.to_vec())) {
+            return None;
+        }
+    }
+    Some((lp, n / 2))
 }
 
 // --- ziplist and zipmap readers (formats Redis no longer writes) ---
