@@ -303,6 +303,10 @@ fn unknown_commands_and_wrong_arity_reply_exactly_as_redis() {
         (vec!["SET", "k", "v", "EX", "0"], b"-ERR invalid expire time in 'set' command\r\n".to_vec()),
         (vec!["SET", "k", "v", "EX", "abc"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
         (vec!["SET", "k", "v", "NX", "XX"], b"-ERR syntax error\r\n".to_vec()),
+        // A subcommand's full name is not a command (Redis keeps subcommands
+        // in their parent's table).
+        (vec!["CLIENT|REPLY", "x", "SKIP"], b"-ERR unknown command 'CLIENT|REPLY', with args beginning with: 'x' 'SKIP' \r\n".to_vec()),
+        (vec!["config|get", "maxmemory"], b"-ERR unknown command 'config|get', with args beginning with: 'maxmemory' \r\n".to_vec()),
         (vec!["SELECT", "x"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
         (vec!["SELECT", "01"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
         (vec!["SELECT", "2147483648"], b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n".to_vec()),

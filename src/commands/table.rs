@@ -411,14 +411,23 @@ fn intern(name: String) -> &'static str {
 pub struct CommandTable {
     /// Every command and subcommand, with its full name ("config|get").
     pub entries: Vec<(&'static Command, &'static str, Option<usize>)>,
+    /// Top-level commands only: "config|get" is not a command a client
+    /// can send (Redis keeps subcommands in their parent's own table).
     by_name: NameIndex,
+    /// Subcommands by full name.
+    subs: NameIndex,
     pub stats: Vec<CommandStats>,
 }
 
 impl CommandTable {
     pub fn build(families: &[&'static [Command]]) -> CommandTable {
         let total: usize = families.iter().map(|f| f.iter().map(|c| 1 + c.subcommands.len()).sum::<usize>()).sum();
-        let mut t = CommandTable { entries: Vec::new(), by_name: NameIndex::with_capacity(total), stats: Vec::new() };
+        let mut t = CommandTable {
+            entries: Vec::new(),
+            by_name: NameIndex::with_capacity(total),
+            subs: NameIndex::with_capacity(total),
+            stats: Vec::new(),
+        };
         for fam in families {
             for cmd in fam.iter() {
                 let id = t.entries.len();
@@ -426,7 +435,7 @@ impl CommandTable {
                 t.by_name.insert(cmd.name.as_bytes(), id);
                 for sub in cmd.subcommands {
                     let full = intern(format!("{}|{}", cmd.name, sub.name));
-                    t.by_name.insert(full.as_bytes(), t.entries.len());
+                    t.subs.insert(full.as_bytes(), t.entries.len());
                     t.entries.push((sub, full, Some(id)));
                 }
             }
@@ -453,7 +462,7 @@ impl CommandTable {
         let mut full = self.entries[parent].1.as_bytes().to_vec();
         full.push(b'|');
         full.extend(sub.iter().map(|b| b.to_ascii_lowercase()));
-        self.by_name.get(&full)
+        self.subs.get(&full)
     }
 
     /// rename-command: `old` answers to `new` from now on; an empty `new`

@@ -36,12 +36,10 @@ pub fn random_hex40() -> String {
     s
 }
 
-/// A seeded xorshift64 for tests: the same sequence on every run, so that a
-/// failure repeats.
-#[cfg(test)]
+/// A seeded xorshift64 for tests (unit and integration): the same sequence
+/// on every run, so that a failure repeats.
 pub struct TestRng(pub u64);
 
-#[cfg(test)]
 impl TestRng {
     pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
