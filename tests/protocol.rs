@@ -300,6 +300,8 @@ fn unknown_commands_and_wrong_arity_reply_exactly_as_redis() {
         (vec!["GETEX"], b"-ERR wrong number of arguments for 'getex' command\r\n".to_vec()),
         (vec!["ping", "a", "b"], b"-ERR wrong number of arguments for 'ping' command\r\n".to_vec()),
         (vec!["echo"], b"-ERR wrong number of arguments for 'echo' command\r\n".to_vec()),
+        (vec!["LPOP", "k", "1", "2"], b"-ERR wrong number of arguments for 'lpop' command\r\n".to_vec()),
+        (vec!["RPOP", "k", "1", "2"], b"-ERR wrong number of arguments for 'rpop' command\r\n".to_vec()),
         (vec!["SET", "k", "v", "EX", "0"], b"-ERR invalid expire time in 'set' command\r\n".to_vec()),
         (vec!["SET", "k", "v", "EX", "abc"], b"-ERR value is not an integer or out of range\r\n".to_vec()),
         (vec!["SET", "k", "v", "NX", "XX"], b"-ERR syntax error\r\n".to_vec()),

@@ -75,6 +75,17 @@ fn set_option_errors() {
     }
     assert_eq!(q::<Value>(&mut c, &["SET", "k", "v"]), Value::Okay);
     assert_eq!(err(&mut c, &["GETEX", "k", "EX", "0"]), "ERR invalid expire time in 'getex' command");
+    // The same option twice is not a conflict: the last value wins (and
+    // one that is not a number is an error, not a syntax error).
+    assert_eq!(q::<Value>(&mut c, &["SET", "k", "v", "NX", "NX"]), Value::Nil);
+    assert_eq!(
+        q::<Value>(&mut c, &["SET", "k", "v", "EX", "10", "EX", "2000", "XX", "XX", "GET", "GET"]),
+        Value::BulkString(b"v".to_vec())
+    );
+    assert!((1990..=2000).contains(&q::<i64>(&mut c, &["TTL", "k"])));
+    assert_eq!(err(&mut c, &["SET", "k", "v", "EXAT", "XX", "EXAT", "abc"]), "ERR value is not an integer or out of range");
+    assert_eq!(q::<Value>(&mut c, &["GETEX", "k", "PX", "10", "PX", "5000000"]), Value::BulkString(b"v".to_vec()));
+    assert!(q::<i64>(&mut c, &["TTL", "k"]) > 4000);
 }
 
 #[test]

@@ -520,6 +520,9 @@ fn pop_one(srv: &mut Server, db: usize, key: &[u8], end: End) -> Vec<u8> {
 
 /// The shared body of LPOP and RPOP (popGenericCommand).
 fn pop_generic(ctx: &mut Ctx, end: End) -> CmdResult {
+    if ctx.argc() > 3 {
+        return Err(ReplyError::wrong_arity(if end == End::Head { "lpop" } else { "rpop" }));
+    }
     let count = if ctx.argc() == 3 { Some(args::range_long(ctx.arg(2), 0, i64::MAX, ReplyError::not_positive)? as usize) } else { None };
     let db = ctx.c.db;
     let key = ctx.arg(1);

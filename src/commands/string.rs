@@ -162,8 +162,12 @@ fn parse_set_options(ctx: &Ctx, from: usize, getex: bool) -> Result<SetOptions, 
         } else if has_next
             && !o.keepttl
             && !o.persist
-            && !expire_set
             && (args::is(a, "ex") || args::is(a, "px") || args::is(a, "exat") || args::is(a, "pxat"))
+            // The same option again is fine (the last value wins); another
+            // expire option is not.
+            && o.expire.is_none_or(|(_, secs, abs)| {
+                (secs, abs) == (args::is(a, "ex") || args::is(a, "exat"), args::is(a, "exat") || args::is(a, "pxat"))
+            })
         {
             let secs = args::is(a, "ex") || args::is(a, "exat");
             let abs = args::is(a, "exat") || args::is(a, "pxat");
