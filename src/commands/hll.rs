@@ -79,6 +79,9 @@ pub fn pfadd(ctx: &mut Ctx) -> CmdResult {
         None => {
             let mut s = hll::new_sparse();
             let n = add_all(&mut s, elements, sparse_max).map_err(corrupt)?;
+            // Created counts as updated, so the cache reads as stale even
+            // with no elements (the bytes GET shows are Redis's).
+            hll::invalidate_cache(s.as_mut_bytes());
             ctx.srv.db_add(db, key, Value::raw_string(s));
             n + 1
         }
