@@ -205,8 +205,8 @@ fn populate(c: &mut Raw) {
     }
 }
 
-#[test]
-fn every_command_with_random_arguments_answers_as_redis_does() {
+/// `rounds` seeded random commands on both servers, speaking `protocol`.
+fn fuzz(protocol: &str, seed: u64, rounds: usize) {
     let server = Server::start();
     let real = RealRedis::start();
     let (mut c, mut r) = (server.raw(), real.raw());
@@ -225,11 +225,12 @@ fn every_command_with_random_arguments_answers_as_redis_does() {
     }
     assert!(commands.len() > 150, "only {} commands", commands.len());
     let names: Vec<&String> = commands.keys().collect();
-    // FUZZ_SEED=n explores another sequence.
-    let seed = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_f00d_cafe_0001);
+    for s in [&mut c, &mut r] {
+        s.call(&["HELLO", protocol]);
+    }
     let mut rng = TestRng(seed);
     let mut pick = |n: usize| (rng.next() % n.max(1) as u64) as usize;
-    for round in 0..20_000 {
+    for round in 0..rounds {
         if round % 2_000 == 0 {
             for s in [&mut c, &mut r] {
                 s.call(&["FLUSHALL"]);
@@ -253,13 +254,14 @@ fn every_command_with_random_arguments_answers_as_redis_does() {
         }
         let argv: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
         c.send(&resp(&argv));
-        let ours = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.read_reply()))
-            .unwrap_or_else(|_| panic!("round {}: {:?} got no reply; the server's output:\n{}", round, args, server.output()));
+        let ours = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.read_reply())).unwrap_or_else(|_| {
+            panic!("RESP{} round {}: {:?} got no reply; the server's output:\n{}", protocol, round, args, server.output())
+        });
         r.send(&resp(&argv));
         let theirs = r.read_reply();
         let errors = ours[0] == b'-' || theirs[0] == b'-';
         if !BACKGROUND.contains(&name.as_str()) && (errors || !NOT_COMPARED.contains(&name.as_str())) {
-            assert_eq!(esc(&ours), esc(&theirs), "round {}: {:?}", round, args);
+            assert_eq!(esc(&ours), esc(&theirs), "RESP{} round {}: {:?}", protocol, round, args);
         }
         let mut both = |cmd: &[&str]| {
             c.call(cmd);
@@ -274,5 +276,23 @@ fn every_command_with_random_arguments_answers_as_redis_does() {
         }
     }
     c.call(&["DISCARD"]);
-    assert_eq!(c.call(&["PING"]), b"+PONG\r\n");
+    c.call(&["SELECT", "0"]);
+    c.call(&["ZADD", "check", "1.5", "m"]);
+    let score = if protocol == "3" { &b",1.5\r\n"[..] } else { b"$3\r\n1.5\r\n" };
+    assert_eq!(c.call(&["ZSCORE", "check", "m"]), score, "still speaking RESP{}", protocol);
+}
+
+/// FUZZ_SEED=n explores another sequence.
+fn seed() -> u64 {
+    std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_f00d_cafe_0001)
+}
+
+#[test]
+fn every_command_with_random_arguments_answers_as_redis_does_in_resp2() {
+    fuzz("2", seed(), 12_000);
+}
+
+#[test]
+fn every_command_with_random_arguments_answers_as_redis_does_in_resp3() {
+    fuzz("3", seed() ^ 0x3333, 12_000);
 }
