@@ -187,6 +187,9 @@ fn incr_family() {
     assert_eq!(q::<String>(&mut c, &["INCRBYFLOAT", "f", "0.1"]), "10.6");
     assert_eq!(q::<String>(&mut c, &["INCRBYFLOAT", "new", "3"]), "3");
     assert_eq!(q::<String>(&mut c, &["INCRBYFLOAT", "new", "-3"]), "0");
+    // A NUL byte before the digits ends C's text early: not a float.
+    assert_eq!(q::<i64>(&mut c, &["SETRANGE", "nul", "3", "0"]), 4);
+    assert_eq!(err(&mut c, &["INCRBYFLOAT", "nul", "1"]), "ERR value is not a valid float");
 }
 
 #[test]

@@ -23,9 +23,11 @@ static int parse_ld(const char *s, size_t len, long double *out) {
     buf[len] = '\0';
     errno = 0;
     value = strtold(buf, &eptr);
-    if (isspace((unsigned char)buf[0]) || eptr[0] != '\0' ||
+    /* The whole length must parse: a NUL inside the value ends strtold's
+     * text early and makes it invalid. */
+    if (isspace((unsigned char)buf[0]) || eptr[0] != '\0' || (size_t)(eptr - buf) != len ||
         (errno == ERANGE && (value == HUGE_VALL || value == -HUGE_VALL || fpclassify(value) == FP_ZERO)) ||
-        isnan(value))
+        errno == EINVAL || isnan(value))
         return 0;
     *out = value;
     return 1;
