@@ -254,6 +254,77 @@ fn populate(c: &mut Raw) {
     }
 }
 
+/// One command line for `name`: mostly well-formed from its argument
+/// tree, otherwise random words; then the adjustments that keep both
+/// servers on the same data (see BLOCKING, RELATIVE_TTL, RANDOM_COUNT).
+fn command_line(name: &str, doc: &Doc, pick: &mut dyn FnMut(usize) -> usize) -> Vec<String> {
+    let mut args: Vec<String> = vec![name.to_string()];
+    if pick(10) < 7 {
+        // Mostly well-formed, to get past the parsing into the work.
+        if doc.subs.is_empty() {
+            grammar_args(&doc.args, pick, &mut args);
+        } else {
+            let (sub, tree) = &doc.subs[pick(doc.subs.len())];
+            args.push(sub.clone());
+            grammar_args(tree, pick, &mut args);
+        }
+    } else {
+        let toks = &doc.tokens;
+        for _ in 0..pick(7) {
+            let arg = match pick(10) {
+                0..=2 if !toks.is_empty() => toks[pick(toks.len())].clone(),
+                0..=4 => KEYS[pick(KEYS.len())].to_string(),
+                5 => "x".repeat(pick(100)),
+                _ => VALUES[pick(VALUES.len())].to_string(),
+            };
+            args.push(arg);
+        }
+    }
+    if BLOCKING.contains(&name) {
+        args.push("0.01".into());
+    }
+    if RELATIVE_TTL.contains(&name) {
+        for a in args.iter_mut().skip(2) {
+            if a.parse::<i64>().is_ok_and(|n| (1..=1000).contains(&n)) {
+                a.push_str("00000");
+            }
+        }
+    }
+    if RANDOM_COUNT.contains(&name) {
+        for a in args.iter_mut().skip(2) {
+            if a.parse::<i64>().is_ok_and(|n| n < -1000) {
+                *a = "-1000".into();
+            }
+        }
+    }
+    args
+}
+
+/// Prints what led to a mismatch: the last commands that named the key,
+/// and every key whose type differs between the servers, with the
+/// latest commands that named it.
+fn explain_mismatch(c: &mut Raw, r: &mut Raw, history: &[(Vec<String>, String, String)], args: &[String]) {
+    let touched: Vec<_> = history.iter().filter(|(h, _, _)| h.iter().skip(1).any(|x| args.get(1) == Some(x))).collect();
+    for (h, o, t) in touched.iter().skip(touched.len().saturating_sub(25)) {
+        eprintln!("earlier: {:?} -> ours {} theirs {}", h, o, t);
+    }
+    let all = |x: &mut Raw| -> Vec<String> {
+        let V::Array(ks) = call(x, &[b"KEYS", b"*"]) else { return Vec::new() };
+        ks.into_iter().filter_map(|k| if let V::Bulk(k) = k { Some(k) } else { None }).collect()
+    };
+    let (ka, kb) = (all(c), all(r));
+    let only_one: Vec<String> = ka.iter().chain(&kb).filter(|k| ka.contains(k) != kb.contains(k)).cloned().collect();
+    for k in KEYS.iter().copied().chain(VALUES.iter().copied()).chain(only_one.iter().map(|s| s.as_str())) {
+        let (a, b) = (c.call(&["TYPE", k]), r.call(&["TYPE", k]));
+        if a != b {
+            eprintln!("key {:?} is {} here, {} in redis-server", k, esc(&a), esc(&b));
+            for (h, o, t) in history.iter().filter(|(h, _, _)| h.iter().skip(1).any(|x| x == k)).rev().take(10) {
+                eprintln!("  latest: {:?} -> ours {} theirs {}", h, o, t);
+            }
+        }
+    }
+}
+
 /// `rounds` seeded random commands on both servers, speaking `protocol`.
 fn fuzz(protocol: &str, seed: u64, rounds: usize) {
     let server = Server::start();
@@ -287,46 +358,7 @@ fn fuzz(protocol: &str, seed: u64, rounds: usize) {
             }
         }
         let name = names[pick(names.len())];
-        let doc = &commands[name];
-        let mut args: Vec<String> = vec![name.clone()];
-        if pick(10) < 7 {
-            // Mostly well-formed, to get past the parsing into the work.
-            if doc.subs.is_empty() {
-                grammar_args(&doc.args, &mut pick, &mut args);
-            } else {
-                let (sub, tree) = &doc.subs[pick(doc.subs.len())];
-                args.push(sub.clone());
-                grammar_args(tree, &mut pick, &mut args);
-            }
-        } else {
-            let toks = &doc.tokens;
-            for _ in 0..pick(7) {
-                let arg = match pick(10) {
-                    0..=2 if !toks.is_empty() => toks[pick(toks.len())].clone(),
-                    0..=4 => KEYS[pick(KEYS.len())].to_string(),
-                    5 => "x".repeat(pick(100)),
-                    _ => VALUES[pick(VALUES.len())].to_string(),
-                };
-                args.push(arg);
-            }
-        }
-        if BLOCKING.contains(&name.as_str()) {
-            args.push("0.01".into());
-        }
-        if RELATIVE_TTL.contains(&name.as_str()) {
-            for a in args.iter_mut().skip(2) {
-                if a.parse::<i64>().is_ok_and(|n| (1..=1000).contains(&n)) {
-                    a.push_str("00000");
-                }
-            }
-        }
-        if RANDOM_COUNT.contains(&name.as_str()) {
-            for a in args.iter_mut().skip(2) {
-                if a.parse::<i64>().is_ok_and(|n| n < -1000) {
-                    *a = "-1000".into();
-                }
-            }
-        }
+        let args = command_line(name, &commands[name], &mut pick);
         let argv: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
         c.send(&resp(&argv));
         let ours = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.read_reply())).unwrap_or_else(|_| {
@@ -337,28 +369,7 @@ fn fuzz(protocol: &str, seed: u64, rounds: usize) {
         let errors = ours[0] == b'-' || theirs[0] == b'-';
         if !BACKGROUND.contains(&name.as_str()) && (errors || !NOT_COMPARED.contains(&name.as_str())) {
             if ours != theirs {
-                // What led here: the last commands that named this key.
-                let touched: Vec<_> = history.iter().filter(|(h, _, _)| h.iter().skip(1).any(|x| args.get(1) == Some(x))).collect();
-                for (h, o, t) in touched.iter().skip(touched.len().saturating_sub(25)) {
-                    eprintln!("earlier: {:?} -> ours {} theirs {}", h, o, t);
-                }
-                let all = |x: &mut Raw| -> Vec<String> {
-                    let V::Array(ks) = call(x, &[b"KEYS", b"*"]) else { return Vec::new() };
-                    let mut ks: Vec<String> = ks.into_iter().filter_map(|k| if let V::Bulk(k) = k { Some(k) } else { None }).collect();
-                    ks.sort();
-                    ks
-                };
-                let (ka, kb) = (all(&mut c), all(&mut r));
-                let names: Vec<String> = ka.iter().chain(&kb).filter(|k| ka.contains(k) != kb.contains(k)).cloned().collect();
-                for k in KEYS.iter().copied().chain(VALUES.iter().copied()).chain(names.iter().map(|s| s.as_str())) {
-                    let (a, b) = (c.call(&["TYPE", k]), r.call(&["TYPE", k]));
-                    if a != b {
-                        eprintln!("key {:?} is {} here, {} in redis-server", k, esc(&a), esc(&b));
-                        for (h, o, t) in history.iter().filter(|(h, _, _)| h.iter().skip(1).any(|x| x == k)).rev().take(10) {
-                            eprintln!("  latest: {:?} -> ours {} theirs {}", h, o, t);
-                        }
-                    }
-                }
+                explain_mismatch(&mut c, &mut r, &history, &args);
             }
             assert_eq!(esc(&ours), esc(&theirs), "RESP{} round {}: {:?}", protocol, round, args);
         }
