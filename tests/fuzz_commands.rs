@@ -79,18 +79,12 @@ fn tokens(v: &V, out: &mut Vec<String>) {
     match v {
         V::Array(items) => {
             for pair in items.windows(2) {
-                if let (V::Bulk(k), V::Bulk(t)) = (&pair[0], &pair[1]) {
-                    if k == "token" {
-                        out.push(t.clone());
-                    }
-                    if k.contains('|') {
-                        out.push(k.split('|').nth(1).unwrap_or("").to_uppercase());
-                    }
+                let V::Bulk(k) = &pair[0] else { continue };
+                if let (true, V::Bulk(t)) = (k == "token", &pair[1]) {
+                    out.push(t.clone());
                 }
-                if let (V::Bulk(k), V::Array(_)) = (&pair[0], &pair[1]) {
-                    if k.contains('|') {
-                        out.push(k.split('|').nth(1).unwrap_or("").to_uppercase());
-                    }
+                if let Some((_, sub)) = k.split_once('|') {
+                    out.push(sub.to_uppercase());
                 }
             }
             for item in items {

@@ -706,14 +706,13 @@ fn parse_double(s: &str) -> Option<f64> {
     }
 }
 
-// --- hash and sorted set construction: the seams for their families ---
+// --- hash and sorted set construction ---
 
 /// Builds a hash from field/value pairs read from an RDB_TYPE_HASH or a
-/// zipmap. The hash family connects this when `types::hash` has data;
-/// until then such a file cannot be loaded.
-pub fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, cfg: &LoadConfig) -> Result<Value, String> {
+/// zipmap, in the encoding the thresholds call for.
+fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, cfg: &LoadConfig) -> Value {
     let h = Hash::from_pairs(pairs, cfg.hash_max_listpack_entries, cfg.hash_max_listpack_value);
-    Ok(Value::Hash(Box::new(h)))
+    Value::Hash(Box::new(h))
 }
 
 /// Builds a hash from a listpack of field, value, field, value... that
@@ -729,9 +728,9 @@ fn hash_from_listpack(lp: Listpack, pairs: usize, cfg: &LoadConfig) -> Value {
 }
 
 /// Builds a sorted set from member/score pairs (RDB_TYPE_ZSET, ZSET_2).
-pub fn zset_from_pairs(pairs: Vec<(Vec<u8>, f64)>, cfg: &LoadConfig) -> Result<Value, String> {
+fn zset_from_pairs(pairs: Vec<(Vec<u8>, f64)>, cfg: &LoadConfig) -> Value {
     let z = ZSet::from_pairs(pairs, zset_limits(cfg));
-    Ok(Value::ZSet(Box::new(z)))
+    Value::ZSet(Box::new(z))
 }
 
 fn zset_limits(cfg: &LoadConfig) -> ZsetLimits {
@@ -1077,7 +1076,7 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig, stats: 
             if pairs.is_empty() {
                 return Ok(None);
             }
-            zset_from_pairs(pairs, cfg).map_err(|r| unsupported(rd, r))?
+            zset_from_pairs(pairs, cfg)
         }
         ty::HASH => {
             let n = rd.read_len()?;
@@ -1094,7 +1093,7 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig, stats: 
             if pairs.is_empty() {
                 return Ok(None);
             }
-            hash_from_pairs(pairs, cfg).map_err(|r| unsupported(rd, r))?
+            hash_from_pairs(pairs, cfg)
         }
         ty::HASH_ZIPMAP => {
             let blob = rd.string()?;
@@ -1106,7 +1105,7 @@ pub fn load_object<R: Read>(rd: &mut Reader<R>, t: u8, cfg: &LoadConfig, stats: 
             if pairs.is_empty() {
                 return Ok(None);
             }
-            hash_from_pairs(pairs, cfg).map_err(|r| unsupported(rd, r))?
+            hash_from_pairs(pairs, cfg)
         }
         ty::HASH_ZIPLIST | ty::ZSET_ZIPLIST | ty::HASH_LISTPACK | ty::ZSET_LISTPACK => {
             let blob = rd.string()?;

@@ -331,7 +331,7 @@ impl Listpack {
         Ok(Self::from_validated(raw))
     }
 
-    /// Takes raw bytes already checked by `validate_each`.
+    /// Takes raw bytes already checked by `validate` or `validate_each`.
     pub fn from_validated(raw: Vec<u8>) -> Listpack {
         Listpack { buf: raw.into_boxed_slice() }
     }

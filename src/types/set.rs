@@ -190,7 +190,6 @@ impl Set {
             }
     }
 
-    /// Converts an intset to a hashtable (setTypeConvert).
     /// An empty set in the hashtable encoding, sized for `n` members
     /// (RDB loading knows the count; dictExpand).
     pub fn new_hashtable(n: usize) -> Set {
@@ -199,6 +198,7 @@ impl Set {
         Set::Hashtable(Box::new(h))
     }
 
+    /// Converts an intset to a hashtable (setTypeConvert).
     pub fn convert_to_hashtable(&mut self) {
         self.convert_to_hashtable_for(0);
     }
